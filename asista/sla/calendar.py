@@ -247,6 +247,14 @@ class BusinessCalendar:
             return t.astimezone(UTC)
         return from_us(self._add_us(to_us(t), minutes * MINUTE_US))
 
+    def add_exact(self, t: datetime, amount: timedelta) -> datetime:
+        """Like add, for an exact amount of business time (e.g. the length of a pause)."""
+        if amount < timedelta(0):
+            raise CalendarError("cannot add negative business time")
+        if not amount:
+            return t.astimezone(UTC)
+        return from_us(self._add_us(to_us(t), amount // ONE_US))
+
     def _add_us(self, x: int, amount: int) -> int:
         table = self._cover(x)
         target = self._offset(table, x) + amount
