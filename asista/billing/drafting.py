@@ -1,0 +1,329 @@
+"""A customer's month as invoice lines (the monthly run), from plain values. Pure.
+
+What a month's draft holds (docs/billing.md §1–§3):
+- the monthly subscription of month M (in arrears, prorated by days when the contract covers
+  only part of M), or, for annual contracts, the year that starts in M (in advance);
+- the units of assistance/change beyond the included ones;
+- programming and on-site hours per request; travel per visit;
+- for an annual contract ended early and followed by another contract, a credit of the unused
+  prepaid days, so that a change mid-year costs only the difference.
+The VAT date (the day the service was performed) of a line is the last day of M, except a travel
+line (the day of the visit) and an annual fee billed in advance (the first day of its year).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from asista.billing import pricing, units
+from asista.billing.money import ZERO, round_money
+
+ASSISTANCE = "assistance"
+CHANGE = "change"
+PROGRAMMING = "programming"
+ONSITE = "onsite"
+TRAVEL = "travel"
+UNIT_KINDS = (ASSISTANCE, CHANGE)
+MONTHS_RO = (
+    "",
+    "ianuarie",
+    "februarie",
+    "martie",
+    "aprilie",
+    "mai",
+    "iunie",
+    "iulie",
+    "august",
+    "septembrie",
+    "octombrie",
+    "noiembrie",
+    "decembrie",
+)
+
+
+@dataclass(frozen=True)
+class PlanTerms:
+    name: str
+    fee_month: Decimal
+    fee_year: Decimal
+    workstation_fee_month: Decimal
+    included_units: int
+    unit_price: Decimal
+    programming_rate: Decimal
+    onsite_rate: Decimal
+    travel_inside: Decimal
+    travel_outside_base: Decimal
+    travel_per_km: Decimal
+    unit_minutes: int = 30
+    hourly_increment_minutes: int = 30
+    carry_over_units: bool = False
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    plan: PlanTerms
+    starts_on: date
+    ends_on: date | None
+    cycle: str  # "monthly" | "annual"
+    workstations: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    request: str  # the ticket number, as text
+    kind: str
+    started: datetime
+    minutes: int
+    km: Decimal | None = None
+    inside_brasov: bool = False
+    entry_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DraftLine:
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_code: str
+    unit_price: Decimal
+    service_date: date
+    request: str = ""
+    entry_ids: tuple[int, ...] = ()
+
+    @property
+    def amount(self) -> Decimal:
+        return round_money(self.quantity * self.unit_price)
+
+
+@dataclass(frozen=True)
+class MonthDraft:
+    year: int
+    month: int
+    lines: tuple[DraftLine, ...]
+    usage: units.MonthUnits | None = None
+    entry_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def net_eur(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _label(year: int, month: int) -> str:
+    return f"{MONTHS_RO[month]} {year}"
+
+
+def _anniversary(start: date, year: int) -> date:
+    # A contract started on 29 February renews on 28 February in common years.
+    day = min(start.day, calendar.monthrange(year, start.month)[1])
+    return date(year, start.month, day)
+
+
+def _year_end(start: date) -> date:
+    return date.fromordinal(_anniversary(start, start.year + 1).toordinal() - 1)
+
+
+def _monthly_lines(contract: ContractTerms, year: int, month: int) -> list[DraftLine]:
+    first, last = month_bounds(year, month)
+    start, end = max(first, contract.starts_on), min(last, contract.ends_on or last)
+    if end < start:
+        return []
+    plan, label = contract.plan, _label(year, month)
+    days = f" ({start:%d.%m}–{end:%d.%m})" if (start, end) != (first, last) else ""
+
+    def share(amount: Decimal) -> Decimal:
+        return pricing.prorate(
+            amount=amount, period_start=first, period_end=last, covered_start=start, covered_end=end
+        )
+
+    lines = []
+    if plan.fee_month:
+        text = f"Abonament {plan.name}, {label}{days}"
+        lines.append(
+            DraftLine("subscription", text, Decimal(1), "MON", share(plan.fee_month), last)
+        )
+    if contract.workstations and plan.workstation_fee_month:
+        text = f"Posturi de lucru, {plan.name}, {label}{days}"
+        price = share(plan.workstation_fee_month)
+        lines.append(
+            DraftLine("workstations", text, Decimal(contract.workstations), "C62", price, last)
+        )
+    return lines
+
+
+def _annual_lines(contract: ContractTerms, year: int, month: int) -> list[DraftLine]:
+    first, last = month_bounds(year, month)
+    start = _anniversary(contract.starts_on, year)
+    if not (first <= start <= last and contract.starts_on <= start):
+        return []
+    if contract.ends_on is not None and contract.ends_on < start:
+        return []
+    end = _year_end(start)
+    covered_end = min(end, contract.ends_on or end)
+    plan, period = contract.plan, f"{start:%d.%m.%Y}–{covered_end:%d.%m.%Y}"
+
+    def share(amount: Decimal) -> Decimal:
+        return pricing.prorate(
+            amount=amount,
+            period_start=start,
+            period_end=end,
+            covered_start=start,
+            covered_end=covered_end,
+        )
+
+    lines = []
+    if plan.fee_year:
+        text = f"Abonament anual {plan.name}, {period}"
+        lines.append(
+            DraftLine("subscription", text, Decimal(1), "ANN", share(plan.fee_year), start)
+        )
+    if contract.workstations and plan.workstation_fee_month:
+        yearly = plan.workstation_fee_month * pricing.ANNUAL_PAID_MONTHS
+        text = f"Posturi de lucru, abonament anual {plan.name}, {period}"
+        lines.append(
+            DraftLine(
+                "workstations", text, Decimal(contract.workstations), "C62", share(yearly), start
+            )
+        )
+    return lines
+
+
+def unused_annual_credit(contract: ContractTerms, successor_starts: date) -> DraftLine | None:
+    """Credit of the prepaid days an annual contract leaves unused when another one replaces it."""
+    if (
+        contract.cycle != "annual"
+        or contract.ends_on is None
+        or contract.ends_on >= successor_starts
+    ):
+        return None
+    year = contract.ends_on.year
+    start = _anniversary(contract.starts_on, year)
+    if start > contract.ends_on:
+        start = _anniversary(contract.starts_on, year - 1)
+    end = _year_end(start)
+    if contract.ends_on >= end:
+        return None
+    plan = contract.plan
+    yearly = (
+        plan.fee_year
+        + plan.workstation_fee_month * pricing.ANNUAL_PAID_MONTHS * contract.workstations
+    )
+    credit = pricing.prorate(
+        amount=yearly,
+        period_start=start,
+        period_end=end,
+        covered_start=date.fromordinal(contract.ends_on.toordinal() + 1),
+        covered_end=end,
+    )
+    if not credit:
+        return None
+    text = f"Credit zile neutilizate, abonament anual {plan.name}, după {contract.ends_on:%d.%m.%Y}"
+    return DraftLine("credit", text, Decimal(-1), "C62", credit, successor_starts)
+
+
+def subscription_lines(
+    contracts: Sequence[ContractTerms], year: int, month: int
+) -> list[DraftLine]:
+    """Subscription lines of month M for a customer's contracts (oldest first)."""
+    lines: list[DraftLine] = []
+    first, last = month_bounds(year, month)
+    ordered = sorted(contracts, key=lambda c: c.starts_on)
+    for index, contract in enumerate(ordered):
+        if contract.cycle == "annual":
+            lines += _annual_lines(contract, year, month)
+        else:
+            lines += _monthly_lines(contract, year, month)
+        successor = ordered[index + 1] if index + 1 < len(ordered) else None
+        if successor is not None and first <= successor.starts_on <= last:
+            credit = unused_annual_credit(contract, successor.starts_on)
+            lines += [credit] if credit else []
+    return lines
+
+
+def _hourly_lines(entries: Iterable[Entry], plan: PlanTerms, last: date) -> list[DraftLine]:
+    grouped: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        if entry.kind in (PROGRAMMING, ONSITE):
+            grouped.setdefault((entry.kind, entry.request), []).append(entry)
+    lines = []
+    for (kind, request), items in sorted(
+        grouped.items(), key=lambda kv: (kv[0][0], kv[1][0].started)
+    ):
+        rate = plan.programming_rate if kind == PROGRAMMING else plan.onsite_rate
+        minutes = sum(e.minutes for e in items)
+        charge = pricing.hourly_charge(
+            minutes=minutes, rate=rate, increment_minutes=plan.hourly_increment_minutes
+        )
+        what = "Programare funcționalități noi" if kind == PROGRAMMING else "Intervenție la sediu"
+        text = f"{what}, tichet #{request}"
+        ids = tuple(e.entry_id for e in items if e.entry_id is not None)
+        lines.append(DraftLine(kind, text, charge.hours, "HUR", rate, last, request, ids))
+    return lines
+
+
+def _travel_lines(
+    entries: Iterable[Entry], plan: PlanTerms, default_km: int | None
+) -> list[DraftLine]:
+    lines = []
+    for entry in sorted((e for e in entries if e.kind == TRAVEL), key=lambda e: e.started):
+        km = entry.km if entry.km is not None else Decimal(default_km or 0)
+        price = pricing.travel_charge(
+            inside_brasov=entry.inside_brasov,
+            km=km,
+            inside_fee=plan.travel_inside,
+            outside_base=plan.travel_outside_base,
+            per_km=plan.travel_per_km,
+        )
+        where = (
+            "în Brașov" if entry.inside_brasov else f"în afara Brașovului, {km.normalize():f} km"
+        )
+        text = f"Deplasare {where}, {entry.started:%d.%m.%Y}, tichet #{entry.request}"
+        ids = (entry.entry_id,) if entry.entry_id is not None else ()
+        lines.append(
+            DraftLine(
+                TRAVEL, text, Decimal(1), "C62", price, entry.started.date(), entry.request, ids
+            )
+        )
+    return lines
+
+
+def month_draft(
+    *,
+    contracts: Sequence[ContractTerms],
+    entries: Sequence[Entry],
+    year: int,
+    month: int,
+    default_km: int | None = None,
+    carried_in: int = 0,
+) -> MonthDraft:
+    """Every billable line of one customer's month M; `entries` are M's unbilled time entries."""
+    if not contracts:
+        return MonthDraft(year, month, ())
+    plan = max(contracts, key=lambda c: c.starts_on).plan  # the plan in force at month end
+    last = month_bounds(year, month)[1]
+    lines = subscription_lines(contracts, year, month)
+    usage = units.month_units(
+        work=[units.Work(e.request, e.started, e.minutes) for e in entries if e.kind in UNIT_KINDS],
+        included_units=plan.included_units,
+        unit_price=plan.unit_price,
+        unit_minutes=plan.unit_minutes,
+        carry_over=plan.carry_over_units,
+        carried_in=carried_in,
+    )
+    if usage.overage:
+        text = f"Unități de asistență peste cele {usage.allowance} incluse, {_label(year, month)}"
+        ids = tuple(e.entry_id for e in entries if e.kind in UNIT_KINDS and e.entry_id is not None)
+        lines.append(
+            DraftLine("units", text, Decimal(usage.overage), "C62", plan.unit_price, last, "", ids)
+        )
+    lines += _hourly_lines(entries, plan, last)
+    lines += _travel_lines(entries, plan, default_km)
+    all_ids = tuple(e.entry_id for e in entries if e.entry_id is not None)
+    return MonthDraft(year, month, tuple(lines), usage, all_ids)
