@@ -1,0 +1,1 @@
+"""Asista: help desk and support-contract system."""

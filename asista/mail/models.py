@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def raw_path(instance: RawMessage, filename: str) -> str:
+    return f"raw/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}.eml"
+
+
+class RawMessage(models.Model):
+    """The bytes of an inbound mail exactly as received, stored before anything else happens."""
+
+    class Source(models.TextChoices):
+        IMAP = "imap", _("IMAP")
+        PIPE = "pipe", _("MTA pipe")
+        HTTP = "http", _("HTTP")
+        FILE = "file", _("file import")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PROCESSED = "processed", _("processed")
+        UNPARSED = "unparsed", _("could not be parsed")
+        TRIAGE = "triage", _("unknown sender, waiting for triage")
+        REJECTED = "rejected", _("rejected")
+        IGNORED = "ignored", _("auto-reply or bounce")
+
+    sha256 = models.CharField(_("sha256"), max_length=64, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True, db_index=True)
+    file = models.FileField(_("raw file"), upload_to=raw_path, max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    from_address = models.CharField(_("from"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+
+    class Meta:
+        verbose_name = _("raw message")
+        verbose_name_plural = _("raw messages")
+        ordering = ["-received_at"]
+        permissions = [("triage_mail", "Can link or reject mail from unknown senders")]
+
+    def __str__(self) -> str:
+        return f"{self.subject or self.message_id or self.sha256[:12]}"
+
+
+class OutboundEmail(models.Model):
+    """A row of the transactional outbox: written with the change it reports, sent by a job."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbound_emails",
+    )
+    template = models.CharField(_("template"), max_length=64)
+    language = models.CharField(_("language"), max_length=8, default="ro")
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    auto_submitted = models.BooleanField(_("automatic"), default=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return self.subject

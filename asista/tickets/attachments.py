@@ -1,0 +1,43 @@
+"""Storing attachment files: content-addressed, so the same file is kept once."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from asista.tickets.models import Attachment, Message, attachment_path
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+    content_id: str = ""
+    inline: bool = False
+
+
+def attachments_store(*, message: Message, attachments: Iterable[NewAttachment]) -> list[Attachment]:
+    """Write each file (once per content) and record it on `message`."""
+    rows = []
+    for item in attachments:
+        digest = hashlib.sha256(item.data).hexdigest()
+        row = Attachment(
+            message=message,
+            filename=item.filename[:255] or "attachment",
+            size=len(item.data),
+            content_type=item.content_type or "application/octet-stream",
+            sha256=digest,
+            content_id=item.content_id,
+            inline=item.inline,
+        )
+        path = attachment_path(row, item.filename)
+        if not default_storage.exists(path):
+            path = default_storage.save(path, ContentFile(item.data))
+        row.file.name = path
+        rows.append(row)
+    return Attachment.objects.bulk_create(rows) if rows else []
