@@ -123,9 +123,7 @@ class _Table:
 class BusinessCalendar:
     """Opening hours in one time zone, minus holidays, with overrides; see the module docstring."""
 
-    def __init__(
-        self, spec: CalendarSpec | None = None, *, years: tuple[int, int] = DEFAULT_YEARS
-    ) -> None:
+    def __init__(self, spec: CalendarSpec | None = None, *, years: tuple[int, int] = DEFAULT_YEARS) -> None:
         self.spec = spec or CalendarSpec()
         if len(self.spec.week) != 7:
             raise CalendarError("week must have seven days")
@@ -157,9 +155,7 @@ class BusinessCalendar:
         # 24:00 is midnight of the next day; the wall time is read in the calendar's zone, so
         # 08:30 is 06:30Z in winter and 05:30Z in summer.
         extra, minute = divmod(minute, DAY_MINUTES)
-        local = datetime.combine(
-            day + timedelta(days=extra), time(minute // 60, minute % 60), self.zone
-        )
+        local = datetime.combine(day + timedelta(days=extra), time(minute // 60, minute % 60), self.zone)
         return to_us(local)
 
     def _build(self, first_year: int, last_year: int) -> _Table:

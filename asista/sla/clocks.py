@@ -66,9 +66,7 @@ def warn_share() -> float:
 # --- pure arithmetic of one clock -------------------------------------------------------------
 
 
-def plan_due(
-    cal: BusinessCalendar, start: datetime, promise: Promise
-) -> tuple[datetime, datetime, int]:
+def plan_due(cal: BusinessCalendar, start: datetime, promise: Promise) -> tuple[datetime, datetime, int]:
     """(counting starts, due, business minutes allowed) for a promise starting at `start`.
 
     A start in closed time counts from the next opening. Working days keep the wall-clock time
@@ -298,8 +296,7 @@ def on_reclassified(ticket: Ticket, now: datetime) -> None:
     new = [
         promise
         for target, promise in wanted.items()
-        if target not in have
-        and not (target in RESPONSE_TARGETS and ticket.first_response_at is not None)
+        if target not in have and not (target in RESPONSE_TARGETS and ticket.first_response_at is not None)
     ]
     clocks.extend(_start(ticket, new, now, now))
     _refresh_due(ticket, clocks)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +19,7 @@ class Calendar(models.Model):
         _("opening hours"),
         default=default_week,
         help_text=_(
-            "Per ISO weekday (1 = Monday): list of [opens, closes], "
-            'e.g. {"1": [["08:30", "16:30"]]}'
+            'Per ISO weekday (1 = Monday): list of [opens, closes], e.g. {"1": [["08:30", "16:30"]]}'
         ),
     )
     holiday_country = models.CharField(
@@ -45,6 +45,22 @@ class Calendar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Refuse opening hours or a zone the business calendar could not use."""
+        from zoneinfo import available_timezones
+
+        from asista.sla.calendar import CalendarError, parse_week
+
+        errors: dict[str, str] = {}
+        try:
+            parse_week(self.week or {})
+        except (CalendarError, TypeError, ValueError, AttributeError) as exc:
+            errors["week"] = _("Bad opening hours: %(error)s") % {"error": exc}
+        if self.time_zone not in available_timezones():
+            errors["time_zone"] = _("Unknown time zone (use e.g. Europe/Bucharest).")
+        if errors:
+            raise ValidationError(errors)
+
 
 class CalendarOverride(models.Model):
     """An administrator's exception: an extra day off, or a holiday that is worked."""
@@ -68,9 +84,7 @@ class CalendarOverride(models.Model):
         verbose_name = _("calendar exception")
         verbose_name_plural = _("calendar exceptions")
         ordering = ["day"]
-        constraints = [
-            models.UniqueConstraint(fields=["calendar", "day"], name="one_override_per_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["calendar", "day"], name="one_override_per_day")]
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.get_kind_display()}"
@@ -107,16 +121,10 @@ class Clock(models.Model):
     warn_at = models.DateTimeField(_("warn from"))
     paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
     paused_minutes = models.PositiveIntegerField(_("business minutes paused"), default=0)
-    pauses = models.JSONField(
-        _("pauses"), default=list, blank=True, help_text=_("[[from, to], ...] in ISO")
-    )
+    pauses = models.JSONField(_("pauses"), default=list, blank=True, help_text=_("[[from, to], ...] in ISO"))
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
-    outcome = models.CharField(
-        _("outcome"), max_length=8, choices=Outcome.choices, blank=True, default=""
-    )
-    margin_minutes = models.IntegerField(
-        _("business minutes early (+) or late (-)"), null=True, blank=True
-    )
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True, default="")
+    margin_minutes = models.IntegerField(_("business minutes early (+) or late (-)"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warning sent"), null=True, blank=True)
     breach_notified_at = models.DateTimeField(_("breach notice sent"), null=True, blank=True)
 
@@ -124,9 +132,7 @@ class Clock(models.Model):
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         ordering = ["ticket", "due_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["ticket", "target"], name="sla_clock_one_per_target")
-        ]
+        constraints = [models.UniqueConstraint(fields=["ticket", "target"], name="sla_clock_one_per_target")]
         indexes = [
             # The periodic check reads only running clocks, by due time and by warning time.
             models.Index(
@@ -137,9 +143,7 @@ class Clock(models.Model):
             models.Index(
                 fields=["warn_at"],
                 name="sla_clock_running_warn",
-                condition=models.Q(
-                    stopped_at__isnull=True, paused_at__isnull=True, warned_at__isnull=True
-                ),
+                condition=models.Q(stopped_at__isnull=True, paused_at__isnull=True, warned_at__isnull=True),
             ),
         ]
 

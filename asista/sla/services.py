@@ -70,11 +70,7 @@ def _due_for_breach(now: datetime, limit: int) -> list[int]:
 
 
 def _due_for_warning(now: datetime, limit: int) -> list[int]:
-    rows = (
-        _running()
-        .filter(warned_at__isnull=True, warn_at__lte=now, due_at__gt=now)
-        .order_by("warn_at")
-    )
+    rows = _running().filter(warned_at__isnull=True, warn_at__lte=now, due_at__gt=now).order_by("warn_at")
     return list(rows.values_list("pk", flat=True)[:limit])
 
 
@@ -130,9 +126,7 @@ def _email(clock: Clock, kind: str, now: datetime, remaining: int) -> None:
         "ticket": clock.ticket,
         "clock": clock,
         "target": clock.target,
-        "target_label": TARGET_LABELS.get(language, TARGET_LABELS["en"]).get(
-            clock.target, clock.target
-        ),
+        "target_label": TARGET_LABELS.get(language, TARGET_LABELS["en"]).get(clock.target, clock.target),
         "due_local": timezone.localtime(clock.due_at),
         "minutes_left": remaining,
         "late": max(-remaining, 0),

@@ -67,16 +67,12 @@ ADD_CASES = [
 
 
 @pytest.mark.parametrize(("start", "minutes", "due"), ADD_CASES)
-def test_it_adds_business_minutes(
-    cal: BusinessCalendar, start: str, minutes: int, due: str
-) -> None:
+def test_it_adds_business_minutes(cal: BusinessCalendar, start: str, minutes: int, due: str) -> None:
     assert cal.add(local(start), minutes) == local(due)
 
 
 @pytest.mark.parametrize(("start", "minutes", "due"), ADD_CASES)
-def test_it_measures_back_what_it_added(
-    cal: BusinessCalendar, start: str, minutes: int, due: str
-) -> None:
+def test_it_measures_back_what_it_added(cal: BusinessCalendar, start: str, minutes: int, due: str) -> None:
     assert cal.between(local(start), local(due)) == minutes
     assert cal.between(local(due), local(start)) == -minutes
 
@@ -206,9 +202,7 @@ def test_a_calendar_with_its_own_hours_and_zone() -> None:
         2026, 3, 7, 13, 30, tzinfo=london
     )
     assert (
-        cal.between(
-            datetime(2026, 3, 7, 8, 0, tzinfo=london), datetime(2026, 3, 9, 8, 0, tzinfo=london)
-        )
+        cal.between(datetime(2026, 3, 7, 8, 0, tzinfo=london), datetime(2026, 3, 9, 8, 0, tzinfo=london))
         == 420
     )
 

@@ -87,9 +87,7 @@ def test_between_is_antisymmetric_and_bounded(a: datetime, b: datetime) -> None:
 def oracle_open(t: datetime) -> bool:
     local = t.astimezone(BUC)
     return (
-        local.weekday() < 5
-        and local.date() not in RO_HOLIDAYS
-        and time(8, 30) <= local.time() < time(16, 30)
+        local.weekday() < 5 and local.date() not in RO_HOLIDAYS and time(8, 30) <= local.time() < time(16, 30)
     )
 
 

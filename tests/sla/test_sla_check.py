@@ -78,9 +78,7 @@ def test_two_workers_never_send_the_same_notice(ticket) -> None:
 
 def test_a_paused_clock_is_not_warned(ticket, agent) -> None:
     workflow.ticket_start(ticket, actor=agent, now=at("2026-03-02 09:10"))
-    workflow.ticket_ask_customer(
-        ticket, actor=agent, text="Ce versiune?", now=at("2026-03-02 09:20")
-    )
+    workflow.ticket_ask_customer(ticket, actor=agent, text="Ce versiune?", now=at("2026-03-02 09:20"))
     assert services.check_clocks(now=at("2026-03-05 09:00")).breached == 0
 
 

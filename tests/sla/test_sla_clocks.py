@@ -104,10 +104,7 @@ def test_a_late_answer_is_a_breach_with_business_minutes_late(agent, dispatcher)
     workflow.ticket_reply(ticket, actor=agent, text="Scuze.", now=at("2026-06-03 09:00"))
     first = clock(ticket, "first_response")
     assert first.outcome == "breached"
-    assert (
-        Event.objects.get(ticket=ticket, kind="sla_breached").details["business_minutes_late"]
-        == 270 + 30
-    )
+    assert Event.objects.get(ticket=ticket, kind="sla_breached").details["business_minutes_late"] == 270 + 30
 
 
 def test_a_pause_over_a_weekend_and_a_holiday_moves_the_due_time(agent, dispatcher) -> None:
@@ -157,21 +154,15 @@ def test_cancelling_voids_the_clocks(dispatcher) -> None:
 
 def test_reclassifying_to_a_change_starts_a_delivery_clock(dispatcher) -> None:
     ticket = new_ticket("expert", "2026-03-02 09:00")
-    workflow.ticket_change_kind_priority(
-        ticket, actor=dispatcher, kind="change", now=at("2026-03-02 10:00")
-    )
+    workflow.ticket_change_kind_priority(ticket, actor=dispatcher, kind="change", now=at("2026-03-02 10:00"))
     assert clock(ticket, "change_delivered").due_at == at("2026-03-10 10:00")
-    workflow.ticket_change_kind_priority(
-        ticket, actor=dispatcher, kind="support", now=at("2026-03-02 11:00")
-    )
+    workflow.ticket_change_kind_priority(ticket, actor=dispatcher, kind="support", now=at("2026-03-02 11:00"))
     assert clock(ticket, "change_delivered").outcome == "void"
 
 
 def test_a_contract_calendar_with_an_extra_day_off_is_used() -> None:
     calendar = Calendar.objects.create(name="Cu punte", is_default=False)
-    CalendarOverride.objects.create(
-        calendar=calendar, day=at("2026-03-03 00:00").date(), kind="closed"
-    )
+    CalendarOverride.objects.create(calendar=calendar, day=at("2026-03-03 00:00").date(), kind="closed")
     customer = factories.customer(plan="expert")
     customer.contracts.update(calendar=calendar)
     ticket = factories.ticket(factories.contact(customer), now=at("2026-03-02 16:00"))
@@ -181,9 +172,7 @@ def test_a_contract_calendar_with_an_extra_day_off_is_used() -> None:
 def test_a_plan_calendar_change_is_seen_at_once() -> None:
     default = Calendar.objects.get(is_default=True)
     assert new_ticket("expert", "2026-03-02 16:00").due_at == at("2026-03-03 14:00")
-    CalendarOverride.objects.create(
-        calendar=default, day=at("2026-03-03 00:00").date(), kind="closed"
-    )
+    CalendarOverride.objects.create(calendar=default, day=at("2026-03-03 00:00").date(), kind="closed")
     assert new_ticket("expert", "2026-03-02 16:00").due_at == at("2026-03-04 14:00")
 
 
