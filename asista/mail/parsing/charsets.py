@@ -190,9 +190,7 @@ def parse_params(value: str) -> tuple[str, dict[str, str]]:
     for match in _PARAM.finditer(rest):
         key, raw = match.group(1).lower(), match.group(2).strip()
         if raw.startswith('"'):
-            raw = re.sub(
-                r"\\(.)", r"\1", raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:]
-            )
+            raw = re.sub(r"\\(.)", r"\1", raw[1:-1] if raw.endswith('"') and len(raw) > 1 else raw[1:])
         name, extended, index = _split_2231_key(key)
         if index is None and not extended:
             plain.setdefault(name, raw)

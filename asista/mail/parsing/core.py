@@ -97,9 +97,7 @@ def _looks_damaged(raw: bytes, raw_headers: dict[str, bytes]) -> bool:
     ctype = raw_headers.get("content-type", b"").lower()
     if not ctype.lstrip().startswith(b"multipart/"):
         return False
-    match = re.search(
-        rb'boundary\s*=\s*"?([^";\r\n]+)"?', raw_headers.get("content-type", b""), re.I
-    )
+    match = re.search(rb'boundary\s*=\s*"?([^";\r\n]+)"?', raw_headers.get("content-type", b""), re.I)
     if not match:
         return True
     return b"--" + match.group(1).strip() + b"--" not in raw
@@ -131,17 +129,13 @@ def _leaf(part: engines.Part, found: _Collected) -> None:
     elif ctype in _MESSAGE_TYPES:
         if found.original_headers is None:
             found.original_headers = split_message(part.payload)[0]
-        found.attachments.append(
-            (part.filename, ctype, part.payload, part.content_id, part.disposition)
-        )
+        found.attachments.append((part.filename, ctype, part.payload, part.content_id, part.disposition))
     elif ctype in _TNEF_TYPES or part.filename.lower() == "winmail.dat":
         _unpack_tnef(part, found)
     elif ctype in ("text/plain", "text/html") and _is_body(part):
         _body_part(part, found)
     else:
-        found.attachments.append(
-            (part.filename, ctype, _leaf_data(part), part.content_id, part.disposition)
-        )
+        found.attachments.append((part.filename, ctype, _leaf_data(part), part.content_id, part.disposition))
 
 
 def _is_body(part: engines.Part) -> bool:

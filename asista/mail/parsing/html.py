@@ -99,7 +99,6 @@ def html_to_text(html: str) -> str:
     _walk(root, out, pre=False)
     text = "".join(out)
     text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n[ \t]+(?=\S)", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n" if text.strip() else ""
 

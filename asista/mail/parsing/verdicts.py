@@ -28,9 +28,7 @@ _BULK_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 _DAEMON_LOCALPARTS = {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"}
 
 
-def is_auto_reply(
-    *, auto_submitted: str, precedence: str, subject: str, headers: dict[str, str]
-) -> bool:
+def is_auto_reply(*, auto_submitted: str, precedence: str, subject: str, headers: dict[str, str]) -> bool:
     """RFC 3834 and the de-facto headers, then out-of-office subjects."""
     if auto_submitted and auto_submitted != "no":
         return True
