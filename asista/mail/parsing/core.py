@@ -88,8 +88,10 @@ def _split_mime(raw: bytes, raw_headers: dict[str, bytes]) -> tuple[engines.Part
     if engines.fast_engine_available() and not _looks_damaged(raw, raw_headers):
         try:
             return engines.parse_fast(raw), "fast"
-        except engines.fast_parse_error():
-            pass
+        except BaseException as error:
+            if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
+                raise
+    # The stdlib splits anything: it is the engine of last resort.
     return engines.parse_stdlib(raw), "stdlib"
 
 

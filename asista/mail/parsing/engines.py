@@ -53,11 +53,6 @@ def parse_fast(raw: bytes) -> Part:
     return _from_fmp(_fmp.parse_email_tree(raw))
 
 
-def fast_parse_error() -> type[Exception]:
-    """The exception fast-mail-parser raises on a message it rejects."""
-    return _fmp.ParseError if _fmp is not None else RuntimeError
-
-
 def _from_fmp(node: Any) -> Part:
     headers: dict[str, list[str]] = node.headers
     ctype_header = _first(headers, "content-type")
@@ -115,29 +110,37 @@ _DEFECT_NAMES = {
 }
 
 
+_HEADER_BLOCK_TYPES = {"message/delivery-status", "message/global-delivery-status"}
+
+
 def parse_stdlib(raw: bytes) -> Part:
     """Split with the stdlib (compat32: fast, lossless header bytes, tolerant of damage)."""
-    return _from_message(_BYTES_PARSER.parsebytes(raw))
+    linesep = "\r\n" if b"\r\n" in raw[:4096] else "\n"
+    return _from_message(_BYTES_PARSER.parsebytes(raw), linesep)
 
 
-def _from_message(msg: Message) -> Part:
-    ctype_header = _header_text(msg.get("content-type", ""))
-    _main, params = parse_params(ctype_header)
-    disposition, disposition_params = parse_params(_header_text(msg.get("content-disposition", "")))
+def _from_message(msg: Message, linesep: str = "\n") -> Part:
+    _main, params = parse_params(_raw_header(msg, "content-type"))
+    disposition, disposition_params = parse_params(_raw_header(msg, "content-disposition"))
     part = Part(
         content_type=msg.get_content_type(),
         params=params,
         disposition=disposition,
         filename=disposition_params.get("filename") or params.get("name", ""),
-        content_id=_header_text(msg.get("content-id", "")).strip().strip("<>"),
-        transfer_encoding=_header_text(msg.get("content-transfer-encoding", "")).strip().lower(),
+        content_id=_raw_header(msg, "content-id").strip().strip("<>"),
+        transfer_encoding=_raw_header(msg, "content-transfer-encoding").strip().lower(),
         defects=sorted({_DEFECT_NAMES.get(type(d), "mime-defect") for d in msg.defects}),
     )
     payload = msg.get_payload()
     if part.content_type in ("message/rfc822", "message/global") and isinstance(payload, list):
-        part.payload = _message_bytes(payload[0]) if payload else b""
+        part.payload = _message_bytes(payload[0], linesep) if payload else b""
+    elif part.content_type in _HEADER_BLOCK_TYPES and isinstance(payload, list):
+        # compat32 splits a delivery-status body into header blocks; the parser wants its text.
+        blocks = [_message_bytes(block, linesep) for block in payload if isinstance(block, Message)]
+        part.payload = linesep.encode().join(blocks)
     elif isinstance(payload, list):
-        part.children = [_from_message(child) for child in payload if isinstance(child, Message)]
+        children = [c for c in payload if isinstance(c, Message)]
+        part.children = [_from_message(child, linesep) for child in children]
         if not part.children:
             part.content_type = "text/plain"
     else:
@@ -155,15 +158,20 @@ def _leaf_bytes(msg: Message, part: Part) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
-def _message_bytes(inner: Message) -> bytes:
+def _message_bytes(inner: Message, linesep: str) -> bytes:
+    """An embedded message regenerated (the stdlib keeps no raw bytes), in the outer line ends."""
     try:
-        return inner.as_bytes(policy=email.policy.compat32)
+        return inner.as_bytes(policy=email.policy.compat32.clone(linesep=linesep))
     except (UnicodeError, LookupError, ValueError, TypeError):
         return str(inner).encode("utf-8", "surrogateescape")
 
 
-def _header_text(value: Any) -> str:
-    """A compat32 header as str; 8-bit bytes stay as surrogates so the chain can decode them."""
-    if isinstance(value, str):
-        return value
-    return str(value)
+def _raw_header(msg: Message, name: str) -> str:
+    """A header as stored: undeclared 8-bit bytes stay surrogates, for the charset chain.
+
+    `msg.get()` would wrap such a value in a Header whose str() has lost the bytes.
+    """
+    for key, value in msg.raw_items():
+        if key.lower() == name:
+            return value if isinstance(value, str) else str(value)
+    return ""
