@@ -10,14 +10,16 @@ from __future__ import annotations
 import email.errors
 import email.parser
 import email.policy
+import importlib
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
 from asista.mail.parsing.charsets import decode_bytes, parse_params
 
+_fmp: Any
 try:  # optional: the parser is complete without it, only slower
-    import fast_mail_parser as _fmp
+    _fmp = importlib.import_module("fast_mail_parser")
 except ImportError:  # pragma: no cover - depends on the installation
     _fmp = None
 
@@ -133,7 +135,8 @@ def _from_message(msg: Message, linesep: str = "\n") -> Part:
     )
     payload = msg.get_payload()
     if part.content_type in ("message/rfc822", "message/global") and isinstance(payload, list):
-        part.payload = _message_bytes(payload[0], linesep) if payload else b""
+        inner = payload[0] if payload else None
+        part.payload = _message_bytes(inner, linesep) if isinstance(inner, Message) else b""
     elif part.content_type in _HEADER_BLOCK_TYPES and isinstance(payload, list):
         # compat32 splits a delivery-status body into header blocks; the parser wants its text.
         blocks = [_message_bytes(block, linesep) for block in payload if isinstance(block, Message)]

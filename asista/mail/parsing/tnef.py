@@ -117,8 +117,9 @@ def _read_attachment_attr(current: TnefFile, attr_id: int, value: bytes, codepag
             current.mime_type = str(props[PR_ATTACH_MIME_TAG]).lower()
         if isinstance(props.get(PR_ATTACH_CONTENT_ID), str):
             current.content_id = str(props[PR_ATTACH_CONTENT_ID])
-        if isinstance(props.get(PR_ATTACH_DATA_BIN), bytes) and not current.data:
-            current.data = bytes(props[PR_ATTACH_DATA_BIN])
+        data_bin = props.get(PR_ATTACH_DATA_BIN)
+        if isinstance(data_bin, bytes) and not current.data:
+            current.data = data_bin
 
 
 def _read_message_props(result: Tnef, value: bytes, codepage: str) -> None:
