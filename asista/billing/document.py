@@ -122,9 +122,7 @@ def price_line(line: Line, rate: Decimal) -> PricedLine:
     quantity = to_decimal(line.quantity)
     price_eur = to_decimal(line.unit_price_eur)
     price_ron = (price_eur * to_decimal(rate)).quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
-    return PricedLine(
-        line, round_money(quantity * price_eur), price_ron, round_money(quantity * price_ron)
-    )
+    return PricedLine(line, round_money(quantity * price_eur), price_ron, round_money(quantity * price_ron))
 
 
 def _group(key: tuple[VatCategory, Decimal], lines: list[PricedLine]) -> VatGroup:
@@ -152,6 +150,4 @@ def compute(lines: Sequence[Line], rate: Decimal) -> Totals:
     vat_ron = sum((g.vat_ron for g in groups), ZERO)
     net_eur = sum((p.net_eur for p in priced), ZERO)
     vat_eur = sum((g.vat_eur for g in groups), ZERO)
-    return Totals(
-        priced, groups, net_ron, vat_ron, net_ron + vat_ron, net_eur, vat_eur, net_eur + vat_eur
-    )
+    return Totals(priced, groups, net_ron, vat_ron, net_ron + vat_ron, net_eur, vat_eur, net_eur + vat_eur)

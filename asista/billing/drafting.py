@@ -146,15 +146,11 @@ def _monthly_lines(contract: ContractTerms, year: int, month: int) -> list[Draft
     lines = []
     if plan.fee_month:
         text = f"Abonament {plan.name}, {label}{days}"
-        lines.append(
-            DraftLine("subscription", text, Decimal(1), "MON", share(plan.fee_month), last)
-        )
+        lines.append(DraftLine("subscription", text, Decimal(1), "MON", share(plan.fee_month), last))
     if contract.workstations and plan.workstation_fee_month:
         text = f"Posturi de lucru, {plan.name}, {label}{days}"
         price = share(plan.workstation_fee_month)
-        lines.append(
-            DraftLine("workstations", text, Decimal(contract.workstations), "C62", price, last)
-        )
+        lines.append(DraftLine("workstations", text, Decimal(contract.workstations), "C62", price, last))
     return lines
 
 
@@ -181,27 +177,19 @@ def _annual_lines(contract: ContractTerms, year: int, month: int) -> list[DraftL
     lines = []
     if plan.fee_year:
         text = f"Abonament anual {plan.name}, {period}"
-        lines.append(
-            DraftLine("subscription", text, Decimal(1), "ANN", share(plan.fee_year), start)
-        )
+        lines.append(DraftLine("subscription", text, Decimal(1), "ANN", share(plan.fee_year), start))
     if contract.workstations and plan.workstation_fee_month:
         yearly = plan.workstation_fee_month * pricing.ANNUAL_PAID_MONTHS
         text = f"Posturi de lucru, abonament anual {plan.name}, {period}"
         lines.append(
-            DraftLine(
-                "workstations", text, Decimal(contract.workstations), "C62", share(yearly), start
-            )
+            DraftLine("workstations", text, Decimal(contract.workstations), "C62", share(yearly), start)
         )
     return lines
 
 
 def unused_annual_credit(contract: ContractTerms, successor_starts: date) -> DraftLine | None:
     """Credit of the prepaid days an annual contract leaves unused when another one replaces it."""
-    if (
-        contract.cycle != "annual"
-        or contract.ends_on is None
-        or contract.ends_on >= successor_starts
-    ):
+    if contract.cycle != "annual" or contract.ends_on is None or contract.ends_on >= successor_starts:
         return None
     year = contract.ends_on.year
     start = _anniversary(contract.starts_on, year)
@@ -211,10 +199,7 @@ def unused_annual_credit(contract: ContractTerms, successor_starts: date) -> Dra
     if contract.ends_on >= end:
         return None
     plan = contract.plan
-    yearly = (
-        plan.fee_year
-        + plan.workstation_fee_month * pricing.ANNUAL_PAID_MONTHS * contract.workstations
-    )
+    yearly = plan.fee_year + plan.workstation_fee_month * pricing.ANNUAL_PAID_MONTHS * contract.workstations
     credit = pricing.prorate(
         amount=yearly,
         period_start=start,
@@ -228,9 +213,7 @@ def unused_annual_credit(contract: ContractTerms, successor_starts: date) -> Dra
     return DraftLine("credit", text, Decimal(-1), "C62", credit, successor_starts)
 
 
-def subscription_lines(
-    contracts: Sequence[ContractTerms], year: int, month: int
-) -> list[DraftLine]:
+def subscription_lines(contracts: Sequence[ContractTerms], year: int, month: int) -> list[DraftLine]:
     """Subscription lines of month M for a customer's contracts (oldest first)."""
     lines: list[DraftLine] = []
     first, last = month_bounds(year, month)
@@ -253,9 +236,7 @@ def _hourly_lines(entries: Iterable[Entry], plan: PlanTerms, last: date) -> list
         if entry.kind in (PROGRAMMING, ONSITE):
             grouped.setdefault((entry.kind, entry.request), []).append(entry)
     lines = []
-    for (kind, request), items in sorted(
-        grouped.items(), key=lambda kv: (kv[0][0], kv[1][0].started)
-    ):
+    for (kind, request), items in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[1][0].started)):
         rate = plan.programming_rate if kind == PROGRAMMING else plan.onsite_rate
         minutes = sum(e.minutes for e in items)
         charge = pricing.hourly_charge(
@@ -268,9 +249,7 @@ def _hourly_lines(entries: Iterable[Entry], plan: PlanTerms, last: date) -> list
     return lines
 
 
-def _travel_lines(
-    entries: Iterable[Entry], plan: PlanTerms, default_km: int | None
-) -> list[DraftLine]:
+def _travel_lines(entries: Iterable[Entry], plan: PlanTerms, default_km: int | None) -> list[DraftLine]:
     lines = []
     for entry in sorted((e for e in entries if e.kind == TRAVEL), key=lambda e: e.started):
         km = entry.km if entry.km is not None else Decimal(default_km or 0)
@@ -281,15 +260,11 @@ def _travel_lines(
             outside_base=plan.travel_outside_base,
             per_km=plan.travel_per_km,
         )
-        where = (
-            "în Brașov" if entry.inside_brasov else f"în afara Brașovului, {km.normalize():f} km"
-        )
+        where = "în Brașov" if entry.inside_brasov else f"în afara Brașovului, {km.normalize():f} km"
         text = f"Deplasare {where}, {entry.started:%d.%m.%Y}, tichet #{entry.request}"
         ids = (entry.entry_id,) if entry.entry_id is not None else ()
         lines.append(
-            DraftLine(
-                TRAVEL, text, Decimal(1), "C62", price, entry.started.date(), entry.request, ids
-            )
+            DraftLine(TRAVEL, text, Decimal(1), "C62", price, entry.started.date(), entry.request, ids)
         )
     return lines
 
@@ -320,9 +295,7 @@ def month_draft(
     if usage.overage:
         text = f"Unități de asistență peste cele {usage.allowance} incluse, {_label(year, month)}"
         ids = tuple(e.entry_id for e in entries if e.kind in UNIT_KINDS and e.entry_id is not None)
-        lines.append(
-            DraftLine("units", text, Decimal(usage.overage), "C62", plan.unit_price, last, "", ids)
-        )
+        lines.append(DraftLine("units", text, Decimal(usage.overage), "C62", plan.unit_price, last, "", ids))
     lines += _hourly_lines(entries, plan, last)
     lines += _travel_lines(entries, plan, default_km)
     all_ids = tuple(e.entry_id for e in entries if e.entry_id is not None)

@@ -24,13 +24,16 @@ PAYMENT_CREDIT_TRANSFER = "30"
 NOTE_LIMIT = 300  # BR-RO-A300 style length cap for free texts
 
 
+def missing_address(party: Party) -> list[str]:
+    """Address fields CIUS-RO requires of both parties (BR-RO-080..082, BT-35/37/39, BT-50/52/54)."""
+    return [name for name in ("address", "city", "county") if not getattr(party, name).strip()]
+
+
 def _cac(parent: etree._Element, name: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{CAC}}}{name}")
 
 
-def _cbc(
-    parent: etree._Element, name: str, text: str | Decimal | date, **attrs: str
-) -> etree._Element:
+def _cbc(parent: etree._Element, name: str, text: str | Decimal | date, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, f"{{{CBC}}}{name}", **attrs)
     element.text = text.isoformat() if isinstance(text, date) else str(text)
     return element
@@ -120,9 +123,7 @@ def _line(root: etree._Element, index: int, priced: PricedLine, credit: bool) ->
     item = _cac(line, "Item")
     _cbc(item, "Description", f"{priced.line.unit_price_eur:.2f} EUR / {priced.line.unit_code}")
     _cbc(item, "Name", priced.line.description[:200])
-    category = _tax_category(
-        item, "ClassifiedTaxCategory", priced.line.vat_category, priced.line.vat_percent
-    )
+    category = _tax_category(item, "ClassifiedTaxCategory", priced.line.vat_category, priced.line.vat_percent)
     _cbc(_cac(category, "TaxScheme"), "ID", "VAT")
     _cbc(_cac(line, "Price"), "PriceAmount", f"{priced.unit_price_ron:f}", currencyID=CURRENCY)
 
@@ -193,6 +194,4 @@ def build(doc: Document) -> etree._Element:
 
 
 def to_xml(doc: Document) -> bytes:
-    return bytes(
-        etree.tostring(build(doc), xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    )
+    return bytes(etree.tostring(build(doc), xml_declaration=True, encoding="UTF-8", pretty_print=True))

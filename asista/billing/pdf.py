@@ -45,8 +45,7 @@ def _party_block(pdf: FPDF, title: str, party: Party, x: float, y: float) -> Non
     pdf.set_font(FAMILY, "", 8)
     rows = [
         party.name,
-        f"CIF: {party.tax_id}"
-        + (f"   Reg. Com.: {party.trade_register}" if party.trade_register else ""),
+        f"CIF: {party.tax_id}" + (f"   Reg. Com.: {party.trade_register}" if party.trade_register else ""),
         ", ".join(p for p in (party.address, party.city, party.county, party.postal_code) if p),
         f"IBAN: {party.iban} {party.bank}".strip() if party.iban else "",
         party.email,

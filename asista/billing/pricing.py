@@ -99,6 +99,4 @@ def prorate(
     if end < start:
         return ZERO.quantize(Decimal("0.01"))
     days = Decimal(days_inclusive(start, end))
-    return round_money(
-        to_decimal(amount) * days / Decimal(days_inclusive(period_start, period_end))
-    )
+    return round_money(to_decimal(amount) * days / Decimal(days_inclusive(period_start, period_end)))

@@ -98,11 +98,7 @@ def month_units(
         included = min(units, left)
         left -= included
         overage = units - included
-        rows.append(
-            RequestUnits(
-                key, first, minutes, units, included, overage, round_money(price * overage)
-            )
-        )
+        rows.append(RequestUnits(key, first, minutes, units, included, overage, round_money(price * overage)))
     used = allowance - left
     overage_total = sum((row.overage for row in rows), 0)
     # Carried units are spent first, so what is left over is this month's own allowance.

@@ -43,9 +43,7 @@ CATEGORY_RULES: dict[VatCategory, CategoryRule] = {
         "VATEX-EU-AE",
         "Taxare inversă (art. 331 / art. 278 alin. (2) Cod fiscal) — TVA datorată de beneficiar",
     ),
-    VatCategory.EXEMPT: CategoryRule(
-        "E", "Scutit", "", "Scutit de TVA conform art. 292 Cod fiscal"
-    ),
+    VatCategory.EXEMPT: CategoryRule("E", "Scutit", "", "Scutit de TVA conform art. 292 Cod fiscal"),
     VatCategory.NOT_SUBJECT: CategoryRule(
         "O",
         "Neimpozabil",
@@ -76,9 +74,7 @@ def rate_on(day: date, rates: Iterable[DatedRate] = ROMANIA_STANDARD) -> Decimal
     raise LookupError(f"no VAT rate in force on {day.isoformat()}")
 
 
-def percent_for(
-    category: VatCategory, day: date, rates: Iterable[DatedRate] = ROMANIA_STANDARD
-) -> Decimal:
+def percent_for(category: VatCategory, day: date, rates: Iterable[DatedRate] = ROMANIA_STANDARD) -> Decimal:
     """0 for AE/E/O, the dated standard rate for S."""
     if category is VatCategory.STANDARD:
         return rate_on(day, rates)

@@ -51,7 +51,5 @@ def documents(draw: st.DrawFn) -> Document:
         number=f"AST-{draw(st.integers(1, 999999)):06d}",
     )
     if not_subject:
-        doc = replace(
-            doc, seller=replace(SELLER, tax_id="18547290"), buyer=replace(BUYER, tax_id="16179010")
-        )
+        doc = replace(doc, seller=replace(SELLER, tax_id="18547290"), buyer=replace(BUYER, tax_id="16179010"))
     return doc

@@ -77,9 +77,7 @@ def test_july_2025_work_invoiced_in_august_2025_carries_19_percent(validators: V
     )
     xml = assert_valid(validators, doc)
     assert (
-        etree.fromstring(xml).findtext(
-            ".//cac:TaxSubtotal/cac:TaxCategory/cbc:Percent", namespaces=NS
-        )
+        etree.fromstring(xml).findtext(".//cac:TaxSubtotal/cac:TaxCategory/cbc:Percent", namespaces=NS)
         == "19.00"
     )
 

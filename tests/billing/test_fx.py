@@ -113,11 +113,7 @@ def test_the_10_day_feed_covers_the_easter_gap(http_root) -> None:
 
 def test_the_daily_rates_agree_with_the_captured_csv() -> None:
     """Every daily file's EUR equals the hourly capture in the CSV for that day."""
-    csv = (
-        need_shared("fixtures/bnr/bnr-eur-ron-2024-09-05_2026-08-05.csv")
-        .read_text()
-        .splitlines()[1:]
-    )
+    csv = need_shared("fixtures/bnr/bnr-eur-ron-2024-09-05_2026-08-05.csv").read_text().splitlines()[1:]
     captured = {row.split(",")[0]: Decimal(row.split(",")[1]) for row in csv}
     for path in need_shared("fixtures/bnr/daily").glob("nbrfxrates-202[4-6]-*.xml"):
         (day,) = fx.parse(path.read_bytes())

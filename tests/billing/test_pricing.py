@@ -50,9 +50,7 @@ def test_hourly_work_rounds_up_to_the_increment() -> None:
     """Programming 61 min at 60 EUR/h, 30-min increment → 90 min → 1.5 h × 60 = 90.00 EUR;
     with a 15-min increment → 75 min → 75.00 EUR; 1 minute still bills one increment."""
     assert hourly_charge(minutes=61, rate=Decimal(60)).amount == Decimal("90.00")
-    assert hourly_charge(minutes=61, rate=Decimal(60), increment_minutes=15).amount == Decimal(
-        "75.00"
-    )
+    assert hourly_charge(minutes=61, rate=Decimal(60), increment_minutes=15).amount == Decimal("75.00")
     assert hourly_charge(minutes=1, rate=Decimal(60)).billed_minutes == 30
 
 

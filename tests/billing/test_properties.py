@@ -39,9 +39,7 @@ def test_line_totals_sum_to_the_invoice_total(doc: Document) -> None:
 
 
 @given(line=lines(), rate=rates)
-def test_ron_equals_eur_times_rate_within_the_documented_rounding(
-    line: Line, rate: Decimal
-) -> None:
+def test_ron_equals_eur_times_rate_within_the_documented_rounding(line: Line, rate: Decimal) -> None:
     """|RON net − quantity × EUR price × rate| ≤ 0.005 (line) + quantity × 0.00005 (unit price)."""
     priced = document.price_line(line, rate)
     exact = line.quantity * line.unit_price_eur * rate
@@ -73,11 +71,7 @@ def test_no_float_reaches_a_document(doc: Document) -> None:
 @pytest.mark.parametrize("module", MONEY_MODULES)
 def test_no_float_in_the_source_of_money_modules(module: str) -> None:
     tree = ast.parse((BILLING / module).read_text())
-    floats = [
-        n.lineno
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Constant) and isinstance(n.value, float)
-    ]
+    floats = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, float)]
     calls = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "float"]
     # money.py names `float` once, to refuse it.
     assert floats == [] and len(calls) == (1 if module == "money.py" else 0)

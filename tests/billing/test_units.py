@@ -11,9 +11,7 @@ def at(day: int, hour: int = 9) -> datetime:
 
 
 @pytest.mark.parametrize(("minutes", "units"), [(0, 1), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3)])
-def test_it_rounds_a_request_up_to_whole_units_with_a_minimum_of_one(
-    minutes: int, units: int
-) -> None:
+def test_it_rounds_a_request_up_to_whole_units_with_a_minimum_of_one(minutes: int, units: int) -> None:
     assert units_for(minutes) == units
 
 
@@ -72,9 +70,7 @@ def test_unused_units_are_lost_unless_the_plan_carries_them_over() -> None:
     assert month_units(work=work, included_units=10, unit_price=Decimal(25)).carry_out == 0
     carried = month_units(work=work, included_units=10, unit_price=Decimal(25), carry_over=True)
     assert carried.carry_out == 7
-    idle = month_units(
-        work=[], included_units=10, unit_price=Decimal(25), carry_over=True, carried_in=10
-    )
+    idle = month_units(work=[], included_units=10, unit_price=Decimal(25), carry_over=True, carried_in=10)
     assert idle.carry_out == 10
 
 
