@@ -122,8 +122,13 @@ def _walk(part: engines.Part, found: _Collected, depth: int) -> None:
     _leaf(part, found)
 
 
+_KNOWN_ENCODINGS = {"", "7bit", "8bit", "binary", "base64", "quoted-printable"} | _UU_ENCODINGS
+
+
 def _leaf(part: engines.Part, found: _Collected) -> None:
     ctype = part.content_type
+    if part.transfer_encoding not in _KNOWN_ENCODINGS:
+        found.defects.add("unknown-transfer-encoding")  # the bytes are kept as they came
     if ctype in _DSN_TYPES:
         found.dsn.append(part.payload)
     elif ctype in _HEADERS_TYPES:
