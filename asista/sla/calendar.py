@@ -32,6 +32,8 @@ DayHours = tuple[Interval, ...]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_US = timedelta(microseconds=1)
 MINUTE_US = 60_000_000
+DAY_US = 86_400_000_000
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 DAY_MINUTES = 1440
 DEFAULT_YEARS = (2020, 2035)
 # Beyond these years something is wrong with the input (or the calendar has no open time).
@@ -87,9 +89,10 @@ def parse_week(
 
 def to_us(t: datetime) -> int:
     """An aware instant as integer microseconds since the Unix epoch (exact)."""
-    if t.tzinfo is None or t.utcoffset() is None:
-        raise CalendarError(f"naive datetime {t!r}: pass timezone-aware instants")
-    return (t - EPOCH) // ONE_US
+    try:
+        return (t - EPOCH) // ONE_US
+    except TypeError:  # naive: subtracting it from an aware instant fails, at no cost otherwise
+        raise CalendarError(f"naive datetime {t!r}: pass timezone-aware instants") from None
 
 
 def from_us(value: int) -> datetime:
@@ -118,6 +121,13 @@ class _Table:
     cum: list[int] = field(default_factory=list)  # business µs before interval i
     cum_end: list[int] = field(default_factory=list)  # business µs up to the end of interval i
     workdays: list[int] = field(default_factory=list)  # ordinals of local dates with open time
+    # For working-day arithmetic without zoneinfo: per interval, its workday index and UTC
+    # offset (None when a DST change falls inside it); per workday, its local midnight as
+    # "local µs since the epoch" and its UTC offset (None on a day with a DST change).
+    iday: list[int] = field(default_factory=list)
+    ioff: list[int | None] = field(default_factory=list)
+    wmid: list[int] = field(default_factory=list)
+    woff: list[int | None] = field(default_factory=list)
 
 
 class BusinessCalendar:
@@ -173,6 +183,8 @@ class BusinessCalendar:
             hours = self.hours_on(day, public)
             if hours:
                 table.workdays.append(day.toordinal())
+                table.wmid.append((day.toordinal() - EPOCH_ORDINAL) * DAY_US)
+                table.woff.append(self._day_offset(day))
             for opens, closes in hours:
                 start, end = self._local_us(day, opens), self._local_us(day, closes)
                 if end <= start:  # a wall-clock interval swallowed by a DST gap
@@ -182,8 +194,21 @@ class BusinessCalendar:
                 table.cum.append(total)
                 total += end - start
                 table.cum_end.append(total)
+                table.iday.append(len(table.workdays) - 1)
+                table.ioff.append(self._interval_offset(start, end))
             day += timedelta(days=1)
         return table
+
+    def _offset_at(self, x: int) -> int:
+        return from_us(x).astimezone(self.zone).utcoffset() // ONE_US  # type: ignore[operator]
+
+    def _interval_offset(self, start: int, end: int) -> int | None:
+        offset = self._offset_at(start)
+        return offset if self._offset_at(end - 1) == offset else None
+
+    def _day_offset(self, day: date) -> int | None:
+        first = self._offset_at(self._local_us(day, 0))
+        return first if self._offset_at(self._local_us(day, DAY_MINUTES) - 1) == first else None
 
     def _cover(self, x: int) -> _Table:
         """The table, widened (rebuilt) when x lies outside it."""
@@ -237,11 +262,26 @@ class BusinessCalendar:
 
     def add(self, t: datetime, minutes: int) -> datetime:
         """The earliest instant at which `minutes` business minutes have elapsed since t."""
-        if minutes < 0:
-            raise CalendarError("cannot add negative business time")
-        if minutes == 0:
+        if minutes <= 0:
+            if minutes < 0:
+                raise CalendarError("cannot add negative business time")
             return t.astimezone(UTC)
-        return from_us(self._add_us(to_us(t), minutes * MINUTE_US))
+        # The hot path of every due time: _offset and _add_us inlined (two bisections).
+        x = to_us(t)
+        table = self._table
+        if not table.lo <= x < table.hi:
+            table = self._cover(x)
+        starts = table.starts
+        i = bisect_right(starts, x) - 1
+        if i < 0:
+            target = minutes * MINUTE_US
+        else:
+            end = table.ends[i]
+            target = table.cum[i] + (x if x < end else end) - starts[i] + minutes * MINUTE_US
+        j = bisect_left(table.cum_end, target)
+        if j < len(starts):
+            return EPOCH + timedelta(microseconds=starts[j] + target - table.cum[j])
+        return from_us(self._add_us(x, minutes * MINUTE_US))
 
     def add_exact(self, t: datetime, amount: timedelta) -> datetime:
         """Like add, for an exact amount of business time (e.g. the length of a pause)."""
@@ -260,16 +300,21 @@ class BusinessCalendar:
             j = bisect_left(table.cum_end, target)
         return table.starts[j] + (target - table.cum[j])
 
+    def _between_us(self, start: datetime, end: datetime) -> int:
+        a, b = to_us(start), to_us(end)
+        table = self._table
+        if not (table.lo <= a < table.hi and table.lo <= b < table.hi):
+            self._cover(min(a, b))
+            table = self._cover(max(a, b))
+        return self._offset(table, b) - self._offset(table, a)
+
     def between_exact(self, start: datetime, end: datetime) -> timedelta:
         """Business time from start to end; negative when end is before start."""
-        a, b = to_us(start), to_us(end)
-        self._cover(min(a, b))
-        table = self._cover(max(a, b))
-        return timedelta(microseconds=self._offset(table, b) - self._offset(table, a))
+        return timedelta(microseconds=self._between_us(start, end))
 
     def between(self, start: datetime, end: datetime) -> int:
         """Whole business minutes from start to end (truncated toward zero; signed)."""
-        value = self.between_exact(start, end) // ONE_US
+        value = self._between_us(start, end)
         return value // MINUTE_US if value >= 0 else -((-value) // MINUTE_US)
 
     def add_working_days(self, t: datetime, days: int) -> datetime:
@@ -280,6 +325,39 @@ class BusinessCalendar:
         """
         if days < 0:
             raise CalendarError("cannot add negative working days")
+        x = to_us(t)
+        table = self._table
+        if days and table.lo <= x < table.hi:
+            fast = self._add_working_days_fast(table, x, days)
+            if fast is not None:
+                return EPOCH + timedelta(microseconds=fast)
+        return self._add_working_days_slow(t, days)
+
+    def _add_working_days_fast(self, table: _Table, x: int, days: int) -> int | None:
+        """Working days as integer arithmetic; None when a DST change or the table edge is near."""
+        starts, ends = table.starts, table.ends
+        i = bisect_right(starts, x) - 1
+        if i < 0 or x >= ends[i]:  # closed: the clock starts at the next opening
+            i += 1
+            if i >= len(starts):
+                return None
+            x = starts[i]
+        k = table.iday[i]
+        offset = table.ioff[i]
+        if offset is None or k + days >= len(table.wmid):
+            return None
+        target_offset = table.woff[k + days]
+        if target_offset is None:
+            return None
+        wall = x + offset - table.wmid[k]  # the start's wall-clock time of day, in µs
+        candidate = table.wmid[k + days] + wall - target_offset
+        j = bisect_right(starts, candidate) - 1
+        if j >= 0 and candidate < ends[j]:
+            return candidate
+        return starts[j + 1] if j + 1 < len(starts) else None
+
+    def _add_working_days_slow(self, t: datetime, days: int) -> datetime:
+        """The plain version (zoneinfo for every conversion); also the reference in tests."""
         start = self.next_opening(t)
         if days == 0:
             return start

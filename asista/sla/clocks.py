@@ -7,7 +7,6 @@ date and the workflow saves the ticket. Nothing here sends mail. Rules: docs/sla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,36 +14,20 @@ from django.conf import settings
 
 from asista.sla.calendar import BusinessCalendar
 from asista.sla.models import Calendar, Clock
+from asista.sla.rules import (
+    RESPONSE_TARGETS,
+    Promise,
+    plan_due,
+    shift_past_pause,
+    targets_for_kind,
+    warn_instant,
+)
 from asista.sla.selectors import business_calendar, calendar_for_ticket, calendar_row_for_ticket
 
 if TYPE_CHECKING:
     from asista.tickets.models import Ticket
 
-FIRST_RESPONSE = "first_response"
-URGENT_ANSWER = "urgent_answer"
-CHANGE_DELIVERED = "change_delivered"
-ONSITE_VISIT = "onsite_visit"
-BUSINESS_HOURS = "business_hours"
-WORKING_DAYS = "working_days"
-# Met by the first answer to the customer; the others are met when the ticket is resolved.
-RESPONSE_TARGETS = (FIRST_RESPONSE, URGENT_ANSWER)
 DEFAULT_WARN_SHARE = 0.8
-
-
-@dataclass(frozen=True)
-class Promise:
-    """A plan's target as plain data: `amount` `unit` (business hours or working days)."""
-
-    target: str
-    amount: int
-    unit: str
-
-
-def targets_for_kind(kind: str) -> tuple[str, ...]:
-    """Which targets a ticket kind is measured against (a plan may still lack some)."""
-    first = URGENT_ANSWER if kind == "urgent_call" else FIRST_RESPONSE
-    extra = {"change": (CHANGE_DELIVERED,), "onsite": (ONSITE_VISIT,)}.get(kind, ())
-    return (first, *extra)
 
 
 def promises_for(ticket: Ticket) -> list[Promise]:
@@ -61,48 +44,6 @@ def warn_share() -> float:
     """Share of a target after which the desk warns (ASISTA_SLA_WARN_SHARE, default 0.8)."""
     share = float(getattr(settings, "ASISTA_SLA_WARN_SHARE", DEFAULT_WARN_SHARE))
     return min(max(share, 0.0), 1.0)
-
-
-# --- pure arithmetic of one clock -------------------------------------------------------------
-
-
-def plan_due(cal: BusinessCalendar, start: datetime, promise: Promise) -> tuple[datetime, datetime, int]:
-    """(counting starts, due, business minutes allowed) for a promise starting at `start`.
-
-    A start in closed time counts from the next opening. Working days keep the wall-clock time
-    (rolled to the next opening when that time is closed on the due day).
-    """
-    begins = cal.next_opening(start)
-    if promise.unit == WORKING_DAYS:
-        due = cal.add_working_days(begins, promise.amount)
-        return begins, due, cal.between(begins, due)
-    return begins, cal.add(begins, promise.amount * 60), promise.amount * 60
-
-
-def due_with_pauses(
-    cal: BusinessCalendar,
-    start: datetime,
-    promise: Promise,
-    pauses: list[tuple[datetime, datetime]],
-) -> datetime:
-    """The due time of a promise whose clock paused over `pauses` (for `asista sla due`)."""
-    _, due, _ = plan_due(cal, start, promise)
-    for paused, resumed in sorted(pauses):
-        due = shift_past_pause(cal, due, paused, resumed)
-    return due
-
-
-def shift_past_pause(
-    cal: BusinessCalendar, instant: datetime, paused: datetime, resumed: datetime
-) -> datetime:
-    """Move a deadline later by the business time of a pause; one already passed stays put."""
-    if instant <= paused:
-        return instant
-    return cal.add_exact(instant, max(cal.between_exact(paused, resumed), timedelta(0)))
-
-
-def warn_instant(cal: BusinessCalendar, started: datetime, budget: int, share: float) -> datetime:
-    return cal.add(started, int(budget * share))
 
 
 # --- the workflow's interface -----------------------------------------------------------------

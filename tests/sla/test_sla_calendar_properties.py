@@ -14,7 +14,7 @@ import holidays
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asista.sla.calendar import default_calendar
+from asista.sla.calendar import BusinessCalendar, CalendarSpec, default_calendar
 
 BUC = ZoneInfo("Europe/Bucharest")
 CAL = default_calendar()
@@ -108,3 +108,30 @@ def test_it_agrees_with_a_minute_by_minute_walk(t: datetime, m: int) -> None:
     # The walk stops right after the last open minute; add returns the same instant.
     assert CAL.add(t, m) == expected
     assert CAL.is_open(t) is oracle_open(t)
+
+
+@given(instants, st.integers(min_value=0, max_value=60))
+def test_fast_working_days_agree_with_the_plain_version(t: datetime, n: int) -> None:
+    assert CAL.add_working_days(t, n) == CAL._add_working_days_slow(t, n)
+
+
+# Open round the clock on weekdays, and on Sundays when the clocks change: DST changes fall
+# inside opening intervals, which the fast paths must hand over to the plain ones.
+ALL_DAY = ((0, 1440),)
+ROUND_THE_CLOCK = BusinessCalendar(
+    CalendarSpec(week=(ALL_DAY,) * 5 + ((), ALL_DAY), holiday_country="RO"), years=(2025, 2030)
+)
+
+
+@given(instants, st.integers(min_value=0, max_value=30))
+def test_working_days_across_dst_inside_opening_hours(t: datetime, n: int) -> None:
+    due = ROUND_THE_CLOCK.add_working_days(t, n)
+    assert due == ROUND_THE_CLOCK._add_working_days_slow(t, n)
+    assert ROUND_THE_CLOCK.is_open(due)
+
+
+@given(instants, durations, durations)
+def test_round_the_clock_add_is_additive(t: datetime, a: int, b: int) -> None:
+    cal = ROUND_THE_CLOCK
+    assert cal.add(cal.add(t, a), b) == cal.add(t, a + b)
+    assert cal.between(t, cal.add(t, a)) == a

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from asista.core.clock import now as clock_now
-from asista.sla import clocks, services
+from asista.sla import rules, services
 from asista.sla.calendar import BusinessCalendar
 from asista.sla.models import Clock
 from asista.sla.selectors import business_calendar
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         due.add_argument(
             "--target",
             required=True,
-            choices=[*clocks.RESPONSE_TARGETS, "change_delivered", "onsite_visit"],
+            choices=[*rules.RESPONSE_TARGETS, "change_delivered", "onsite_visit"],
         )
         due.add_argument(
             "--from",
@@ -73,9 +73,9 @@ class Command(BaseCommand):
         cal = business_calendar(plan.calendar)
         start = parse_instant(options["start"], cal.zone)
         pauses = [parse_pause(text, cal.zone) for text in options["pause"]]
-        promise = clocks.Promise(row.target, row.amount, row.unit)
-        begins, plain_due, budget = clocks.plan_due(cal, start, promise)
-        due = clocks.due_with_pauses(cal, start, promise, pauses)
+        promise = rules.Promise(row.target, row.amount, row.unit)
+        begins, plain_due, budget = rules.plan_due(cal, start, promise)
+        due = rules.due_with_pauses(cal, start, promise, pauses)
         self.stdout.write(
             f"plan      {plan.name}: {row.target} within {row.amount} {row.unit.replace('_', ' ')}"
         )
