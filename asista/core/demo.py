@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -117,9 +117,7 @@ def load_demo(*, now: datetime | None = None) -> list[Login]:
     def at(hours_ago: float) -> datetime:
         return now - timedelta(hours=hours_ago)
 
-    def new(
-        customer: Customer, contact: Any, subject: str, text: str, hours_ago: float, **kw: Any
-    ) -> Ticket:
+    def new(customer: Customer, contact: Any, subject: str, text: str, hours_ago: float, **kw: Any) -> Ticket:
         return workflow.ticket_create(
             customer=customer,
             contact=contact,

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from asista.tickets.models import Attachment, Event, Message, Ticket
 
-
 MESSAGE_FIELDS = ("direction", "created_at", "from_name", "from_address", "subject", "text", "is_solution")
 EVENT_FIELDS = ("created_at", "kind", "from_state", "to_state", "actor", "details")
 ATTACHMENT_FIELDS = ("filename", "content_type", "size", "sha256", "inline")

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from asista.core.clock import now as clock_now
 from asista.core.counters import next_value
@@ -54,11 +55,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 _HINTS = {
-    S.NEW: _("assign it first"),
-    S.ASSIGNED: _("start it first"),
-    S.RESOLVED: _("it waits for the customer to accept or reopen it"),
-    S.CLOSED: _("closed tickets cannot change; open a new request"),
-    S.CANCELLED: _("cancelled tickets cannot change"),
+    S.NEW: _lazy("assign it first"),
+    S.ASSIGNED: _lazy("start it first"),
+    S.RESOLVED: _lazy("it waits for the customer to accept or reopen it"),
+    S.CLOSED: _lazy("closed tickets cannot change; open a new request"),
+    S.CANCELLED: _lazy("cancelled tickets cannot change"),
 }
 
 
@@ -74,17 +75,17 @@ def _refuse_state(ticket: Ticket, action: str) -> TransitionRefused:
 
 
 _ACTION_LABELS = {
-    "assign": _("assign it"),
-    "start": _("start work on it"),
-    "ask_customer": _("ask the customer"),
-    "customer_replied": _("record the customer's reply as an answer"),
-    "resolve": _("resolve it"),
-    "accept": _("accept the solution"),
-    "reopen": _("reopen it"),
-    "auto_close": _("close it automatically"),
-    "cancel": _("cancel it"),
-    "reply": _("reply"),
-    "customer_message": _("add a message"),
+    "assign": _lazy("assign it"),
+    "start": _lazy("start work on it"),
+    "ask_customer": _lazy("ask the customer"),
+    "customer_replied": _lazy("record the customer's reply as an answer"),
+    "resolve": _lazy("resolve it"),
+    "accept": _lazy("accept the solution"),
+    "reopen": _lazy("reopen it"),
+    "auto_close": _lazy("close it automatically"),
+    "cancel": _lazy("cancel it"),
+    "reply": _lazy("reply"),
+    "customer_message": _lazy("add a message"),
 }
 
 
@@ -415,11 +416,12 @@ def ticket_reopen(
     now = now or clock_now()
     _lock(ticket)
     _check_state(ticket, "reopen")
-    contact = _require_customer_side(actor, ticket, _("reopen the ticket"))
+    contact = message_fields.pop("contact", None)
+    if actor is not None or contact is None or contact.customer_id != ticket.customer_id:
+        # Mail intake acts with no user but names the sender, a contact of this customer.
+        contact = _require_customer_side(actor, ticket, _("reopen the ticket")) or contact
     _require_text(text)
-    message = _inbound(
-        ticket, actor, contact or message_fields.pop("contact", None), text, now, **message_fields
-    )
+    message = _inbound(ticket, actor, contact, text, now, **message_fields)
     ticket.state = S.IN_PROGRESS
     ticket.resolved_at = None
     ticket.reopen_count += 1
@@ -583,6 +585,37 @@ def ticket_change_kind_priority(
     ticket.save(update_fields=["kind", "priority", "is_urgent", "onsite_reason", "due_at", "updated_at"])
     _event(ticket, "reclassified", actor, now, details=changes)
     return ticket
+
+
+@transaction.atomic
+def ticket_record_message(
+    ticket: Ticket,
+    *,
+    text: str,
+    flags: list[str],
+    direction: str = Message.Direction.INBOUND,
+    contact: Contact | None = None,
+    now: datetime | None = None,
+    **message_fields: Any,
+) -> Message:
+    """Keep a mail on the ticket without any transition (by the system, for mail intake).
+
+    For what must not move the ticket: a thank-you to a resolved or closed ticket, a bounce or an
+    automatic reply to our mail (those as internal notes, `direction=NOTE`). Any state.
+    """
+    now = now or clock_now()
+    attachments = message_fields.pop("attachments", ())
+    message = Message.objects.create(
+        ticket=ticket,
+        direction=direction,
+        contact=contact,
+        text=text,
+        flags=flags,
+        created_at=now,
+        **message_fields,
+    )
+    attachments_store(message=message, attachments=attachments)
+    return message
 
 
 # --- helpers ---------------------------------------------------------------------------------
