@@ -1,14 +1,115 @@
 """Every background job and schedule of Asista, in one module.
 
-Jobs are thin: they take ids, call a service, and are safe to run twice or on several workers.
+Jobs are thin: they take ids (or nothing), call one service, and are safe to run twice and on
+several workers at once — the services claim their rows with conditional UPDATEs, and the sweeps
+that must not overlap hold a huey lock. Periodic sweeps are also the safety net of the
+after-commit kicks: a task lost with a killed worker is redone by the next sweep, because the
+work itself (an outbox row, a webhook delivery, a due clock) lives in the database, not in the queue.
+
+Schedules are in UTC (HUEY utc=True); rules that depend on the Bucharest clock check it inside.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import time
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
 
 from asista.core.clock import now
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_KEY = "asista:worker-heartbeat"
+BNR_PUBLISHED_AFTER = time(13, 15)  # Bucharest; BNR publishes around 13:00 on its working days
+REJECTED_MAIL_KEEP_DAYS = 30
+
+
+def _service(module: str, name: str) -> Callable[..., Any] | None:
+    """A service of another app that may not be installed yet (the mail pipeline is being built)."""
+    try:
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        log.warning("job skipped: %s.%s is not available", module, name)
+        return None
+
+
+# --- after-commit kicks ----------------------------------------------------------------------
+
+
+def _kick() -> None:
+    deliveries_send()
+
+
+def deliveries_kick() -> None:
+    """After the current transaction commits, send the outbox and webhook rows it wrote.
+
+    Call it after (or inside) any write that queues email or webhook calls; one kick per
+    transaction however often it is called. Outside a transaction it enqueues at once.
+    """
+    if connection.in_atomic_block and any(item[1] is _kick for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_kick)
+
+
+@db_task(retries=2, retry_delay=5)
+def deliveries_send() -> int:
+    """Send what is due now: the outbox first (customers wait for it), then webhooks."""
+    return outbox_send_now() + webhooks_send_now()
+
+
+def outbox_send_now() -> int:
+    send = _service("asista.mail.sending", "outbox_send_due")
+    return int(send(now=now()) or 0) if send else 0
+
+
+def webhooks_send_now() -> int:
+    from asista.api.webhooks import webhooks_deliver_due
+
+    return webhooks_deliver_due(now=now())
+
+
+# --- periodic --------------------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(minute="*"))
+def heartbeat() -> None:
+    """Proves a worker (and its scheduler) is alive; /healthz reports the age of the last beat."""
+    HUEY.put(HEARTBEAT_KEY, now().timestamp())
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("mail-poll")
+def mail_poll() -> Any:
+    """Fetch new mail from every IMAP mailbox (UID-tracked, so a rerun fetches nothing twice)."""
+    poll = _service("asista.mail.imap", "imap_poll_all")
+    return poll(now=now()) if poll else None
+
+
+@db_periodic_task(crontab(minute="*"))
+def outbox_sweep() -> int:
+    """Send due and retry-due outbox rows; claims make concurrent sweeps harmless."""
+    return outbox_send_now()
+
+
+@db_periodic_task(crontab(minute="*"))
+def webhooks_sweep() -> int:
+    return webhooks_send_now()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("sla-check")
+def sla_check() -> Any:
+    """SLA warnings and breaches, each claimed once per clock (conditional UPDATE)."""
+    from asista.sla.services import check_clocks
+
+    return check_clocks(now=now())
 
 
 @db_periodic_task(crontab(minute="*/10"))
@@ -18,3 +119,53 @@ def auto_close_resolved() -> int:
     from asista.tickets.services import auto_close_due
 
     return auto_close_due(now=now())
+
+
+@db_periodic_task(crontab(minute="*/15", day_of_week="1-5"))
+@lock_task("bnr-rates")
+def bnr_rates() -> int:
+    """Today's BNR rates, once published (after 13:15 Bucharest); a no-op once stored."""
+    from asista.billing.models import ExchangeRate
+    from asista.billing.services import fx_fetch
+
+    local = timezone.localtime(now(), timezone.get_default_timezone())
+    if local.time() < BNR_PUBLISHED_AFTER or local.hour >= 20:
+        return 0
+    if ExchangeRate.objects.filter(currency="EUR", day=local.date()).exists():
+        return 0
+    return fx_fetch(feed="daily")
+
+
+@db_periodic_task(crontab(minute="30", hour="4", day="1"))
+@lock_task("invoice-drafts")
+def invoice_drafts_last_month() -> int:
+    """On the 1st, draft last month's invoices (re-running replaces the drafts, never issued ones)."""
+    from asista.billing.services import invoice_drafts_for_month
+
+    today = timezone.localdate(now())
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return len(invoice_drafts_for_month(year=year, month=month))
+
+
+@db_periodic_task(crontab(minute="45", hour="2"))
+@lock_task("rejected-mail-cleanup")
+def rejected_mail_cleanup() -> Any:
+    """Delete the files of mail rejected in triage more than REJECTED_MAIL_KEEP_DAYS ago."""
+    purge = _service("asista.mail.services", "rejected_mail_purge")
+    return purge(now=now(), keep_days=REJECTED_MAIL_KEEP_DAYS) if purge else None
+
+
+# --- one-off tasks by id ---------------------------------------------------------------------
+
+
+@db_task(retries=3, retry_delay=30)
+def webhook_deliver(delivery_id: int) -> bool:
+    from asista.api.webhooks import webhook_deliver as deliver
+
+    return deliver(delivery_id, now=now())
+
+
+def worker_heartbeat_age() -> float | None:
+    """Seconds since a worker last beat, or None when none ever did (read by /healthz)."""
+    stamp = HUEY.get(HEARTBEAT_KEY, peek=True)
+    return None if stamp is None else max(0.0, now().timestamp() - float(stamp))

@@ -22,20 +22,55 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("admin:index")
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and job-queue health, for load balancers and monitoring."""
-    checks: dict[str, str] = {}
+HEARTBEAT_STALE_SECONDS = 180
+
+
+def _check_database() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = "ok"
+        return "ok"
     except Exception as exc:  # the point is to report any failure
-        checks["database"] = f"error: {exc}"
+        return f"error: {type(exc).__name__}: {exc}"
+
+
+def _check_queue() -> tuple[str, int | None]:
     try:
         from huey.contrib.djhuey import HUEY
 
-        checks["queue"] = f"ok ({HUEY.pending_count()} pending)"
+        return "ok", int(HUEY.pending_count())
     except Exception as exc:
-        checks["queue"] = f"error: {exc}"
-    healthy = all(value.startswith("ok") for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+        return f"error: {type(exc).__name__}: {exc}", None
+
+
+def _check_workers() -> tuple[str, float | None]:
+    """Informative only: web processes stay in the pool while the workers are down."""
+    try:
+        from asista.jobs import worker_heartbeat_age
+
+        age = worker_heartbeat_age()
+    except Exception as exc:
+        return f"unknown: {type(exc).__name__}", None
+    if age is None:
+        return "never seen", None
+    return ("ok" if age <= HEARTBEAT_STALE_SECONDS else "stale"), round(age, 1)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and job-queue health for load balancers (503 when either fails), and the age of
+    the last worker heartbeat for monitoring."""
+    database = _check_database()
+    queue, pending = _check_queue()
+    workers, age = _check_workers()
+    healthy = database == "ok" and queue == "ok"
+    body = {
+        "status": "ok" if healthy else "error",
+        "database": database,
+        "queue": queue,
+        "queue_pending": pending,
+        "workers": workers,
+        "worker_heartbeat_age_seconds": age,
+    }
+    response = JsonResponse(body, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response

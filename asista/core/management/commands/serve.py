@@ -1,3 +1,10 @@
+"""`asista serve`: gunicorn (several processes) and a job worker, as one command.
+
+Ctrl-C or SIGTERM stops both gracefully (gunicorn finishes in-flight requests, the worker its
+running jobs); if either child dies, the other is stopped too and `serve` exits non-zero, so a
+supervisor (systemd, a container runtime) restarts the pair.
+"""
+
 from __future__ import annotations
 
 import os
@@ -9,58 +16,90 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+STOP_GRACE_SECONDS = 35
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip().isdigit() else default
+
 
 class Command(BaseCommand):
     help = "Serve Asista: a gunicorn WSGI server with several processes, plus a job worker."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("ASISTA_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
-        parser.add_argument("--job-workers", type=int, default=int(os.environ.get("JOB_WORKERS", "2")))
         parser.add_argument(
-            "--no-worker", action="store_true", help="Serve pages only (workers run elsewhere)."
+            "--web-workers",
+            type=int,
+            default=_env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1),
+            help="gunicorn processes (default 2 × CPUs + 1, or WEB_CONCURRENCY).",
         )
+        parser.add_argument(
+            "--threads", type=int, default=_env_int("WEB_THREADS", 1), help="Threads per web process."
+        )
+        parser.add_argument("--job-workers", type=int, default=_env_int("JOB_WORKERS", 2))
+        parser.add_argument("--no-worker", action="store_true", help="Web only (workers run elsewhere).")
+        parser.add_argument("--access-log", action="store_true", help="Log every request to stdout.")
+
+    def gunicorn_command(self, options: dict[str, Any]) -> list[str]:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "asista.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(max(1, options["web_workers"])),
+            "--threads",
+            str(max(1, options["threads"])),
+            "--graceful-timeout",
+            "30",
+            "--timeout",
+            "60",
+            "--max-requests",
+            "5000",
+            "--max-requests-jitter",
+            "500",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+        if options["access_log"]:
+            command += ["--access-logfile", "-"]
+        return command
 
     def handle(self, *args: Any, **options: Any) -> None:
-        python = sys.executable
-        commands = [
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "asista.wsgi:application",
-                "--bind",
-                options["bind"],
-                "--workers",
-                str(options["web_workers"]),
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "20",
-            ],
-        ]
+        commands = [self.gunicorn_command(options)]
         if not options["no_worker"]:
-            commands.append([python, "-m", "asista", "worker", "--workers", str(options["job_workers"])])
-        children = [subprocess.Popen(command) for command in commands]
-        self.stdout.write(f"Asista is serving on http://{options['bind']} (Ctrl-C to stop)")
-        stopping = False
+            commands.append(
+                [sys.executable, "-m", "asista", "worker", "--workers", str(options["job_workers"])]
+            )
+        stopping: list[int] = []
 
         def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
+            stopping.append(signum)
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        # Children get their own process group: a terminal's Ctrl-C reaches only `serve`, which
+        # then stops each child once, gracefully, in order.
+        children = [subprocess.Popen(command, start_new_session=True) for command in commands]
+        names = {child.pid: command[2] for child, command in zip(children, commands, strict=True)}
+        self.stdout.write(f"Asista is serving on http://{options['bind']} (Ctrl-C to stop)")
         while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.5)
+            time.sleep(0.3)
+        crashed = [child for child in children if child.poll() is not None]
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+                child.send_signal(signal.SIGTERM)  # graceful for gunicorn and for the worker
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
         for child in children:
             try:
-                child.wait(timeout=30)
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
-        failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
-        if failed and not stopping:
+                child.wait()
+        if crashed and not stopping:
+            self.stderr.write(f"stopped: {names[crashed[0].pid]} exited with {crashed[0].returncode}")
             raise SystemExit(1)

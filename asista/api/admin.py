@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from asista.api.models import ApiToken, Webhook, WebhookDelivery
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+    search_fields = ["name", "user__username", "prefix"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ["url", "customer", "is_active", "created_at"]
+    readonly_fields = ["secret", "created_at"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "webhook", "status", "attempts", "response_status", "created_at"]
+    list_filter = ["status", "event"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
