@@ -178,7 +178,8 @@ def _reopen(clock: Clock, now: datetime) -> None:
 
     assert clock.stopped_at is not None
     verdict = clock.outcome
-    clock.paused_at = clock.stopped_at
+    # Resolved while waiting: the pause began when the customer was asked, not at resolution.
+    clock.paused_at = clock.paused_at or clock.stopped_at
     clock.stopped_at = None
     clock.outcome = Clock.Outcome.RUNNING
     clock.margin_minutes = None

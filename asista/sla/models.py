@@ -51,7 +51,7 @@ class Calendar(models.Model):
 
         from asista.sla.calendar import CalendarError, parse_week
 
-        errors: dict[str, str] = {}
+        errors: dict[str, object] = {}
         try:
             parse_week(self.week or {})
         except (CalendarError, TypeError, ValueError, AttributeError) as exc:

@@ -192,3 +192,18 @@ def test_due_times_are_stored_in_utc() -> None:
     ticket = new_ticket("expert", "2026-07-01 08:00")
     ticket.refresh_from_db()
     assert ticket.due_at == datetime(2026, 7, 1, 11, 30, tzinfo=UTC)
+
+
+def test_a_change_resolved_while_waiting_resumes_without_the_wait(agent, dispatcher) -> None:
+    ticket = new_ticket("expert", "2026-03-02 09:00", kind="change")  # due Tue 10 Mar 09:00
+    working(ticket, agent, dispatcher, "2026-03-02 09:05")
+    workflow.ticket_ask_customer(ticket, actor=agent, text="Ce coloană?", now=at("2026-03-02 10:00"))
+    workflow.ticket_resolve(ticket, actor=agent, solution="Am ghicit.", now=at("2026-03-03 10:00"))
+    change = clock(ticket, "change_delivered")
+    assert change.outcome == "met" and change.margin_minutes == 2880 - 60
+    workflow.ticket_reopen(
+        ticket, actor=factories.contact(ticket.customer).user, text="Nu.", now=at("2026-03-04 10:00")
+    )
+    change.refresh_from_db()
+    # Waiting Mon 10:00 -> resolved Tue 10:00 -> reopened Wed 10:00: two days of pause.
+    assert change.due_at == at("2026-03-12 09:00")
