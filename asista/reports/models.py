@@ -1,0 +1,115 @@
+"""Reporting facts: what the reports read, refreshed from the live tables by `services.facts_refresh`.
+
+Business-time durations cost a calendar walk per ticket, so they are computed once per change
+of a ticket and stored here; every report page is then a handful of GROUP BY queries over these
+narrow tables (docs/reports.md). The rows carry plain ids, not foreign keys, so a refresh can
+upsert them in bulk and a report never joins the wide live tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketFact(models.Model):
+    """One ticket, as the reports see it: when it arrived and how long it took, in business time."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    customer_id = models.BigIntegerField(_("customer"))
+    plan_id = models.BigIntegerField(_("plan"), null=True)
+    assignee_id = models.BigIntegerField(_("assignee"), null=True)
+    kind = models.CharField(_("kind"), max_length=16)
+    created_at = models.DateTimeField(_("arrived"))
+    # Local (Europe/Bucharest) calendar of the arrival, so reports group without time-zone maths.
+    arrival_month = models.DateField(_("month of arrival"))
+    arrival_weekday = models.PositiveSmallIntegerField(_("weekday of arrival"))  # 1 = Monday
+    arrival_hour = models.PositiveSmallIntegerField(_("hour of arrival"))
+    first_response_minutes = models.IntegerField(_("business minutes to first response"), null=True)
+    resolved_month = models.DateField(_("month of resolution"), null=True)
+    resolution_minutes = models.IntegerField(_("business minutes to resolution"), null=True)
+    waiting_minutes = models.IntegerField(_("business minutes waiting for the customer"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed"))
+
+    class Meta:
+        verbose_name = _("ticket fact")
+        verbose_name_plural = _("ticket facts")
+        indexes = [
+            models.Index(fields=["arrival_month", "first_response_minutes"], name="fact_month_response"),
+            models.Index(fields=["resolved_month", "resolution_minutes"], name="fact_month_resolution"),
+            models.Index(fields=["customer_id", "arrival_month"], name="fact_customer_month"),
+            models.Index(
+                fields=["arrival_month", "arrival_weekday", "arrival_hour"], name="fact_month_arrival"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"fact of ticket {self.ticket_id}"
+
+
+class SlaFact(models.Model):
+    """One judged SLA clock (met or breached), in the month of its verdict."""
+
+    clock = models.OneToOneField("sla.Clock", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    ticket_id = models.BigIntegerField(_("ticket"))
+    customer_id = models.BigIntegerField(_("customer"))
+    plan_id = models.BigIntegerField(_("plan"), null=True)
+    target = models.CharField(_("target"), max_length=32)
+    met = models.BooleanField(_("met"))
+    month = models.DateField(_("month of the verdict"))
+
+    class Meta:
+        verbose_name = _("SLA fact")
+        verbose_name_plural = _("SLA facts")
+        indexes = [models.Index(fields=["month", "plan_id", "target"], name="slafact_month_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.target} of ticket {self.ticket_id}"
+
+
+class CustomerMonth(models.Model):
+    """A customer's month of work: units (by the billing rules) and hours of hourly work."""
+
+    customer_id = models.BigIntegerField(_("customer"))
+    month = models.DateField(_("month"))
+    plan_id = models.BigIntegerField(_("plan"), null=True)
+    included_units = models.IntegerField(_("units included"), default=0)
+    units = models.IntegerField(_("units used"), default=0)
+    included_used = models.IntegerField(_("included units used"), default=0)
+    overage_units = models.IntegerField(_("units beyond the included"), default=0)
+    overage_eur = models.DecimalField(
+        _("units beyond the included, EUR"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    programming_minutes = models.IntegerField(_("minutes of programming"), default=0)
+    onsite_minutes = models.IntegerField(_("minutes on site"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed"))
+
+    class Meta:
+        verbose_name = _("customer month")
+        verbose_name_plural = _("customer months")
+        constraints = [
+            models.UniqueConstraint(fields=["customer_id", "month"], name="customermonth_unique"),
+        ]
+        indexes = [models.Index(fields=["month"], name="customermonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m}"
+
+
+class RefreshMark(models.Model):
+    """When a refresh last started, so the next one reads only what changed since."""
+
+    name = models.CharField(_("name"), max_length=32, primary_key=True)
+    started_at = models.DateTimeField(_("last started"))
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("refresh mark")
+        verbose_name_plural = _("refresh marks")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,281 @@
+"""The reporting query layer: every figure of the reports, aggregated in SQL.
+
+All functions take a month range [first, last] (first days of months, both included) and return
+plain rows. Durations come from the fact tables (`asista.reports.models`, filled by
+`services.facts_refresh`); money from issued invoices; backlog from the live tickets (open ones
+only, a small share). Percentiles are interpolated like PostgreSQL's `percentile_cont`: on
+PostgreSQL by `percentile_cont` itself, elsewhere (SQLite) by window functions (row numbers and
+counts per group), so both databases give the same numbers. See docs/reports.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from asista.billing.models import Invoice, InvoiceLine
+from asista.reports.models import CustomerMonth, SlaFact, TicketFact
+from asista.tickets.models import OPEN_STATES, Ticket
+
+Measure = Literal["first_response", "resolution"]
+Dimension = Literal["month", "plan", "agent", "kind", "customer"]
+
+# Identifiers come from these tables only, never from a request.
+_MEASURES: dict[str, tuple[str, str]] = {
+    "first_response": ("first_response_minutes", "arrival_month"),
+    "resolution": ("resolution_minutes", "resolved_month"),
+}
+_DIMENSIONS: dict[str, str] = {
+    "month": "{month}",
+    "plan": "plan_id",
+    "agent": "assignee_id",
+    "kind": "kind",
+    "customer": "customer_id",
+}
+AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
+    ("0-1d", 1),
+    ("1-3d", 3),
+    ("3-7d", 7),
+    ("7-30d", 30),
+    ("30d+", None),
+)
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    key: Any
+    count: int
+    median: float
+    p90: float
+    mean: float
+
+
+def _as_date(value: Any) -> Any:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value[:4].isdigit() else value
+
+
+def time_stats(
+    *,
+    measure: Measure,
+    by: Dimension,
+    first: date,
+    last: date,
+    customer_id: int | None = None,
+) -> list[TimeRow]:
+    """Count, median, 90th percentile and mean business minutes of `measure`, grouped by `by`.
+
+    First response counts in the month of arrival, resolution in the month of resolution.
+    """
+    value, month = _MEASURES[measure]
+    group = _DIMENSIONS[by].format(month=month)
+    where = f"{value} IS NOT NULL AND {month} >= %s AND {month} <= %s"
+    params: list[Any] = [first, last]
+    if customer_id is not None:
+        where += " AND customer_id = %s"
+        params.append(customer_id)
+    table = TicketFact._meta.db_table
+    sql = _percentile_sql(connection.vendor, table, group, value, where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return sorted(
+        (
+            TimeRow(_as_date(key), int(n), round(float(p50), 1), round(float(p90), 1), round(float(mean), 1))
+            for key, n, p50, p90, mean in rows
+        ),
+        key=lambda row: (row.key is None, str(row.key)),
+    )
+
+
+def _percentile_sql(vendor: str, table: str, group: str, value: str, where: str) -> str:
+    if vendor == "postgresql":
+        return (
+            f"SELECT {group}, COUNT(*), "
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {value}), "
+            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {value}), AVG({value}) "
+            f"FROM {table} WHERE {where} GROUP BY {group}"
+        )
+    # Row i (0-based) of n sorted values; percentile p sits at position p*(n-1), interpolated
+    # between the rows on either side — exactly percentile_cont's definition.
+    picks = []
+    for p in ("0.5", "0.9"):
+        pos = f"({p} * (n - 1))"
+        low = f"CAST({pos} AS INTEGER)"
+        picks.append(
+            f"SUM(CASE WHEN i = {low} THEN v * (1 - ({pos} - {low})) "
+            f"WHEN i = {low} + 1 THEN v * ({pos} - {low}) ELSE 0 END)"
+        )
+    return (
+        f"WITH r AS (SELECT {group} AS g, {value} AS v, "
+        f"ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY {value}) - 1 AS i, "
+        f"COUNT(*) OVER (PARTITION BY {group}) AS n FROM {table} WHERE {where}) "
+        f"SELECT g, MAX(n), {picks[0]}, {picks[1]}, AVG(v) FROM r GROUP BY g"
+    )
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    month: date
+    plan_id: int | None
+    target: str
+    met: int
+    breached: int
+
+    @property
+    def share_met(self) -> float | None:
+        total = self.met + self.breached
+        return round(100 * self.met / total, 1) if total else None
+
+
+def sla_compliance(*, first: date, last: date) -> list[SlaRow]:
+    """Met and breached SLA verdicts per month of the verdict, plan and target."""
+    rows = (
+        SlaFact.objects.filter(month__gte=first, month__lte=last)
+        .values_list("month", "plan_id", "target")
+        .annotate(met_n=Count("pk", filter=Q(met=True)), breached_n=Count("pk", filter=Q(met=False)))
+        .order_by("month", "plan_id", "target")
+    )
+    return [SlaRow(_as_date(m), plan, target, met, breached) for m, plan, target, met, breached in rows]
+
+
+@dataclass(frozen=True)
+class UnitsRow:
+    key: Any
+    included_units: int
+    units: int
+    included_used: int
+    overage_units: int
+    overage_eur: Decimal
+    programming_minutes: int
+    onsite_minutes: int
+
+
+_UNIT_SUMS = {
+    "included_units_sum": Sum("included_units"),
+    "units_sum": Sum("units"),
+    "included_used_sum": Sum("included_used"),
+    "overage_units_sum": Sum("overage_units"),
+    "overage_eur_sum": Sum("overage_eur"),
+    "programming_sum": Sum("programming_minutes"),
+    "onsite_sum": Sum("onsite_minutes"),
+}
+
+
+def units_per_month(*, first: date, last: date, customer_id: int | None = None) -> list[UnitsRow]:
+    """Units used vs included, overage (units, EUR by the plan's price) and hourly work, per month."""
+    qs = CustomerMonth.objects.filter(month__gte=first, month__lte=last)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    rows = qs.values_list("month").annotate(**_UNIT_SUMS).order_by("month")
+    return [_units_row(_as_date(row[0]), row[1:]) for row in rows]
+
+
+def _units_row(key: Any, sums: Any) -> UnitsRow:
+    included, used, within, beyond, eur, programming, onsite = sums
+    return UnitsRow(
+        key,
+        int(included or 0),
+        int(used or 0),
+        int(within or 0),
+        int(beyond or 0),
+        Decimal(eur or 0),
+        int(programming or 0),
+        int(onsite or 0),
+    )
+
+
+def units_per_customer(*, first: date, last: date, limit: int | None = None) -> list[UnitsRow]:
+    """The same sums per customer over the range, most units first (`limit`: the top ones)."""
+    rows: Any = (
+        CustomerMonth.objects.filter(month__gte=first, month__lte=last)
+        .values_list("customer_id")
+        .annotate(**_UNIT_SUMS)
+        .order_by("-units_sum", "customer_id")  # type: ignore[misc]
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [_units_row(row[0], row[1:]) for row in rows]
+
+
+def customer_months(*, first: date, last: date, customer_ids: list[int] | None = None) -> list[CustomerMonth]:
+    """The customer-month rows themselves (for the per-customer-per-month table and CSV)."""
+    qs = CustomerMonth.objects.filter(month__gte=first, month__lte=last)
+    if customer_ids is not None:
+        qs = qs.filter(customer_id__in=customer_ids)
+    return list(qs.order_by("customer_id", "month"))
+
+
+@dataclass(frozen=True)
+class RevenueRow:
+    month: date
+    kind: str
+    eur: Decimal
+    ron: Decimal
+
+
+def _month_key(first: date) -> int:
+    return first.year * 100 + first.month
+
+
+def revenue(*, first: date, last: date) -> list[RevenueRow]:
+    """Net (VAT excluded) amounts of issued invoices per billed month and line kind, EUR and RON.
+
+    A credit note counts negative. Overage revenue is the kind "units".
+    """
+    sign = Case(When(invoice__kind=Invoice.Kind.CREDIT_NOTE, then=Value(-1)), default=Value(1))
+    rows = (
+        InvoiceLine.objects.filter(invoice__status=Invoice.Status.ISSUED)
+        .annotate(
+            billed=F("invoice__year") * 100 + F("invoice__month"),
+        )
+        .filter(billed__gte=_month_key(first), billed__lte=_month_key(last))
+        .values_list("invoice__year", "invoice__month", "kind")
+        .annotate(
+            eur=Sum(F("net_eur") * sign),
+            ron=Sum(Coalesce(F("net_ron"), Value(Decimal(0))) * sign),
+        )
+        .order_by("invoice__year", "invoice__month", "kind")
+    )
+    return [
+        RevenueRow(
+            date(year, month, 1),
+            kind,
+            Decimal(eur or 0).quantize(Decimal("0.01")),
+            Decimal(ron or 0).quantize(Decimal("0.01")),
+        )
+        for year, month, kind, eur, ron in rows
+    ]
+
+
+def backlog(*, now: datetime) -> list[tuple[str, str, int]]:
+    """Open tickets by state and age (calendar days since arrival): (state, bucket, count)."""
+    whens = [
+        When(created_at__gt=now - timedelta(days=days), then=Value(index))
+        for index, (_, days) in enumerate(AGE_BUCKETS)
+        if days is not None
+    ]
+    rows = (
+        Ticket.objects.filter(state__in=OPEN_STATES)
+        .annotate(bucket=Case(*whens, default=Value(len(AGE_BUCKETS) - 1), output_field=IntegerField()))
+        .values_list("state", "bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(state, AGE_BUCKETS[bucket][0], n) for state, bucket, n in rows]
+
+
+def arrivals(*, first: date, last: date) -> dict[tuple[int, int], int]:
+    """Tickets that arrived per (ISO weekday, hour), local time."""
+    rows = (
+        TicketFact.objects.filter(arrival_month__gte=first, arrival_month__lte=last)
+        .values_list("arrival_weekday", "arrival_hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(weekday, hour): n for weekday, hour, n in rows}
