@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,19 +31,31 @@ class RawMessage(models.Model):
     file = models.FileField(_("raw file"), upload_to=raw_path, max_length=255)
     size = models.PositiveBigIntegerField(_("size"))
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     from_address = models.CharField(_("from"), max_length=320, blank=True)
     subject = models.CharField(_("subject"), max_length=998, blank=True)
     error = models.TextField(_("error"), blank=True)
     received_at = models.DateTimeField(_("received"), db_index=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    acknowledged = models.BooleanField(
+        _("acknowledged"), default=False, help_text=_("An acknowledgement was queued for it.")
+    )
 
     class Meta:
         verbose_name = _("raw message")
         verbose_name_plural = _("raw messages")
         ordering = ["-received_at"]
         permissions = [("triage_mail", "Can link or reject mail from unknown senders")]
+        constraints = [
+            # The same mail delivered twice (two MX hops, a re-polled mailbox) is stored once.
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="raw_message_id_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["from_address", "received_at"], name="raw_sender_recent"),
+            models.Index(fields=["status", "received_at"], name="raw_status_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject or self.message_id or self.sha256[:12]}"
@@ -75,9 +88,7 @@ class OutboundEmail(models.Model):
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
     references = models.TextField(_("References"), blank=True)
     auto_submitted = models.BooleanField(_("automatic"), default=True)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
-    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -93,3 +104,43 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox the poller reads; configured by an administrator."""
+
+    class Security(models.TextChoices):
+        TLS = "tls", _("TLS (IMAPS, usually port 993)")
+        STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+        NONE = "none", _("none (tests and local servers only)")
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(_("security"), max_length=8, choices=Security.choices, default=Security.TLS)
+    user = models.CharField(_("user"), max_length=255)
+    password = models.CharField(_("password"), max_length=255)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    processed_folder = models.CharField(
+        _("move processed mail to"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to keep processed mail in place, marked with the flag below."),
+    )
+    processed_flag = models.CharField(
+        _("flag for processed mail"),
+        max_length=64,
+        default="$AsistaIngested",
+        help_text=_("An IMAP keyword; mail without it is read at the next poll."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("IMAP mailbox")
+        verbose_name_plural = _("IMAP mailboxes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user}@{self.host}/{self.folder})"

@@ -663,7 +663,8 @@ def _inbound(
 ) -> Message:
     attachments = fields.pop("attachments", ())
     contact = contact or contact_of(actor)
-    fields.setdefault("from_address", contact.email if contact else "")
+    if "from_address" not in fields:  # contact.email costs a query: only when mail gave none
+        fields["from_address"] = contact.email if contact else ""
     fields.setdefault("from_name", contact.name if contact else "")
     fields.setdefault("subject", ticket.subject)
     fields.setdefault("message_id", make_message_id(ticket_number=ticket.number))

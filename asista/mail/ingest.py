@@ -1,0 +1,480 @@
+"""Inbound mail → tickets: store the raw bytes, parse, guard loops, thread, call the workflow.
+
+Every transport (IMAP, MTA pipe, HTTP, file import) calls `mail_ingest`. The rules are in
+docs/mail.md; in short:
+
+1. The raw bytes are written to storage (content-addressed) and recorded as a `RawMessage` in
+   status `received` before any ticket work, in their own autocommit statement. The insert is the
+   idempotency check: the same Message-ID, or the same bytes when there is none, is stored once
+   and a second delivery returns what the first one produced.
+2. Our own mail coming back (our Message-ID domain, our `X-Asista-Ticket` header, our support
+   address as sender) is ignored: that is a loop.
+3. Bounces and automatic replies never open a ticket nor get an answer; when they concern a
+   ticket (the bounced Message-ID, the thread) they are kept on it as internal notes, and a bounce
+   marks the failed addresses of contacts as failing.
+4. Threading: In-Reply-To/References against every Message-ID we received or sent, then the
+   `[#1234]` tag of the subject (only for a contact of that ticket's customer), else a new ticket.
+5. A reply to a resolved ticket reopens it unless it only says thanks; a reply to a closed ticket
+   opens a new ticket linked to it (a thank-you within ASISTA_REOPEN_WINDOW_DAYS is just kept).
+6. Mail from an address that belongs to no contact waits in triage (`asista.mail.triage`).
+7. The row's final status is written last; a crash in between leaves it `received`, and
+   `mail_retry_received` finishes it (the Message it produced, if any, is found by `raw_id`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.models import Count, Q, Subquery
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from asista.core.clock import now as clock_now
+from asista.customers.models import Contact, ContactEmail
+from asista.mail import threads
+from asista.mail.models import OutboundEmail, RawMessage, raw_path
+from asista.mail.parsing import ParsedMail, parse
+from asista.tickets import workflow
+from asista.tickets.attachments import NewAttachment
+from asista.tickets.models import OPEN_STATES, Channel, Message, State, Ticket
+
+log = logging.getLogger(__name__)
+
+Status = RawMessage.Status
+DEFAULT_ACK_LIMIT_PER_HOUR = 10
+TICKET_HEADER = "X-Asista-Ticket"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one inbound mail became."""
+
+    raw: RawMessage
+    ticket: Ticket | None
+    message: Message | None
+    created_ticket: bool
+    duplicate: bool
+    flags: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON line of `asista mail ingest` (without `file`)."""
+        return {
+            "raw": self.raw.pk,
+            "status": self.raw.status,
+            "ticket": self.ticket.number if self.ticket else None,
+            "message": self.message.pk if self.message else None,
+            "created_ticket": self.created_ticket,
+            "duplicate": self.duplicate,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass
+class _Outcome:
+    status: str
+    flags: list[str] = field(default_factory=list)
+    ticket: Ticket | None = None
+    message: Message | None = None
+    created_ticket: bool = False
+    acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class _Sender:
+    contact: Contact | None
+    recent_acks: int
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def mail_ingest(raw: bytes, *, source: str, now: datetime | None = None) -> IngestResult:
+    """Turn one raw inbound mail into the right ticket change; safe to call twice with the same mail.
+
+    Runs in autocommit (each workflow call is its own transaction): call it outside
+    `transaction.atomic()` so that the raw row is durable before the ticket work starts.
+    """
+    now = now or clock_now()
+    digest = hashlib.sha256(raw).hexdigest()
+    path = raw_store_file(digest, raw)
+    mail = parse_safely(raw)
+    row = _insert_raw(digest=digest, path=path, size=len(raw), mail=mail, source=source, now=now)
+    if row is None:
+        return _duplicate(digest, mail.message_id)
+    return mail_process(row, mail, now=now)
+
+
+def mail_process(
+    row: RawMessage, mail: ParsedMail, *, now: datetime, contact: Contact | None = None
+) -> IngestResult:
+    """Route a stored raw message (status `received`) and record the outcome on its row.
+
+    `contact` overrides the sender lookup: a dispatcher linking an unknown sender (triage).
+    An unexpected error leaves the row `received` with the error, for `mail_retry_received`.
+    """
+    try:
+        outcome = _route(row, mail, now, contact)
+    except Exception as exc:  # the raw row keeps the mail; the retry job tries again
+        log.exception("ingest of raw message %s failed", row.pk)
+        row.error = f"{type(exc).__name__}: {exc}"[:2000]
+        RawMessage.objects.filter(pk=row.pk).update(error=row.error, flags=["error"])
+        return IngestResult(row, None, None, False, False, ("error",))
+    row.status, row.flags, row.acknowledged = outcome.status, outcome.flags, outcome.acknowledged
+    RawMessage.objects.filter(pk=row.pk).update(
+        status=outcome.status, flags=outcome.flags, acknowledged=outcome.acknowledged, error=""
+    )
+    return IngestResult(
+        row, outcome.ticket, outcome.message, outcome.created_ticket, False, tuple(outcome.flags)
+    )
+
+
+def mail_retry_received(*, now: datetime, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Finish raw messages left `received` by a crash or an error; returns how many were retried.
+
+    A row whose Message exists was handled before the crash and only lacked its status.
+    """
+    rows = list(RawMessage.objects.filter(status=Status.RECEIVED, received_at__lte=now - older_than))
+    done = set(Message.objects.filter(raw__in=rows).values_list("raw_id", flat=True))
+    for row in rows:
+        if row.pk in done:
+            RawMessage.objects.filter(pk=row.pk).update(status=Status.PROCESSED, error="")
+            continue
+        mail_process(row, parse_safely(raw_read(row)), now=now)
+    return len(rows)
+
+
+# --- storage ----------------------------------------------------------------------------------
+
+
+def raw_store_file(digest: str, raw: bytes) -> str:
+    """Write the bytes once per content; returns the storage path."""
+    path = raw_path(RawMessage(sha256=digest), "")
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(raw))
+    return path
+
+
+def raw_read(row: RawMessage) -> bytes:
+    with default_storage.open(str(row.file.name), "rb") as handle:
+        return bytes(handle.read())
+
+
+def parse_safely(raw: bytes) -> ParsedMail:
+    """The parser never raises by contract; if it ever does, the mail is still kept, unparsed."""
+    try:
+        return parse(raw)
+    except Exception:
+        log.exception("parser raised on a %d-byte message", len(raw))
+        return ParsedMail(defects=("unparsed", "parser-exception"))
+
+
+def _insert_raw(
+    *, digest: str, path: str, size: int, mail: ParsedMail, source: str, now: datetime
+) -> RawMessage | None:
+    """Insert the row unless the mail is already stored (same bytes or same Message-ID).
+
+    One statement, `INSERT … ON CONFLICT DO NOTHING RETURNING id` (SQLite ≥ 3.35, PostgreSQL):
+    the unique constraints decide, so two workers receiving the same mail store it once.
+    """
+    row = RawMessage(
+        sha256=digest,
+        message_id=mail.message_id[:998],
+        size=size,
+        source=source,
+        status=Status.RECEIVED,
+        from_address=mail.from_address.lower()[:320],
+        subject=mail.subject[:998],
+        received_at=now,
+        flags=[],
+    )
+    row.file.name = path
+    fields = [f for f in RawMessage._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    table = connection.ops.quote_name(str(RawMessage._meta.db_table))
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING id",
+            values,
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row.pk = found[0]
+    return row
+
+
+def _duplicate(digest: str, message_id: str) -> IngestResult:
+    match = Q(sha256=digest) | Q(message_id=message_id) if message_id else Q(sha256=digest)
+    row = RawMessage.objects.filter(match).order_by("pk").first()
+    assert row is not None, "the conflicting row exists: the insert just collided with it"
+    message = Message.objects.select_related("ticket").filter(raw=row).order_by("pk").first()
+    ticket = message.ticket if message else None
+    created = bool(ticket and "new" in row.flags)
+    return IngestResult(row, ticket, message, created, True, ("duplicate",))
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+def _route(row: RawMessage, mail: ParsedMail, now: datetime, forced: Contact | None) -> _Outcome:
+    unparsed = "unparsed" in mail.defects
+    if _is_our_own(mail):
+        return _Outcome(Status.IGNORED, ["loop"])
+    if mail.is_bounce:
+        return _route_bounce(row, mail, now)
+    if mail.is_auto_reply:
+        return _route_auto_reply(row, mail, now)
+    sender = _Sender(forced, 0) if forced else _sender(mail.from_address, now)
+    ticket = _ticket_by_reference(mail)
+    flags: list[str] = ["unparsed"] if unparsed else []
+    if ticket is not None:
+        if sender.contact is not None and sender.contact.customer_id == ticket.customer_id:
+            return _route_reply(ticket, sender, mail, row, now, flags)
+        if ticket.state in OPEN_STATES:
+            # They hold our Message-ID, so the mail belongs here, from someone we do not know
+            # (a colleague in Cc, a forward): kept on the ticket, answering nothing.
+            return _add_to_open(ticket, None, mail, row, now, [*flags, "reply", "foreign_sender"])
+    tagged = _ticket_by_tag(mail.subject) if ticket is None else None
+    if tagged is not None:
+        if sender.contact is not None and sender.contact.customer_id == tagged.customer_id:
+            return _route_reply(tagged, sender, mail, row, now, flags)
+        flags.append("tag_ignored")  # a tag is guessable: only the customer's contacts use it
+    if sender.contact is None:
+        return _Outcome(Status.TRIAGE, [*flags, "triage"])
+    return _new_ticket(sender, mail, row, now, flags)
+
+
+def _is_our_own(mail: ParsedMail) -> bool:
+    if mail.header(TICKET_HEADER):
+        return True
+    if mail.message_id and threads.is_our_message_id(mail.message_id, domain=settings.ASISTA_MAIL_DOMAIN):
+        return True
+    support = str(settings.ASISTA_SUPPORT_ADDRESS).lower()
+    return bool(mail.from_address) and mail.from_address.lower() == support
+
+
+def _route_bounce(row: RawMessage, mail: ParsedMail, now: datetime) -> _Outcome:
+    ids = [mail.bounce_original_message_id] if mail.bounce_original_message_id else []
+    ticket = _ticket_by_ids(ids) if ids else None
+    if ticket is None:
+        return _Outcome(Status.IGNORED, ["bounce"])
+    flags = ["bounce"]
+    if mail.bounce_recipients:
+        _mark_failing(mail.bounce_recipients, mail.text, now)
+        flags.append("address_failing")
+    message = _keep_as_note(ticket, mail, row, now, ["bounce"])
+    return _Outcome(Status.PROCESSED, flags, ticket, message)
+
+
+def _route_auto_reply(row: RawMessage, mail: ParsedMail, now: datetime) -> _Outcome:
+    ticket = _ticket_by_reference(mail)
+    if ticket is None:
+        return _Outcome(Status.IGNORED, ["auto_reply"])
+    message = _keep_as_note(ticket, mail, row, now, ["auto_reply"])
+    return _Outcome(Status.PROCESSED, ["auto_reply"], ticket, message)
+
+
+def _route_reply(
+    ticket: Ticket, sender: _Sender, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str]
+) -> _Outcome:
+    contact = sender.contact
+    assert contact is not None
+    if ticket.state in OPEN_STATES:
+        return _add_to_open(ticket, contact, mail, row, now, [*flags, "reply"])
+    thanks = threads.only_says_thanks(mail.text, sender_name=mail.from_name or contact.name)
+    if ticket.state == State.RESOLVED:
+        if thanks:
+            return _keep_thanks(ticket, contact, mail, row, now, flags)
+        message = workflow.ticket_reopen(
+            ticket, actor=None, contact=contact, text=_text(mail), now=now, **_message_fields(mail, row)
+        )
+        return _Outcome(Status.PROCESSED, [*flags, "reply", "reopened"], ticket, message)
+    if thanks and _within_window(ticket, now):
+        return _keep_thanks(ticket, contact, mail, row, now, flags)
+    return _new_ticket(sender, mail, row, now, [*flags, "follow_up"], related_to=ticket)
+
+
+def _add_to_open(
+    ticket: Ticket,
+    contact: Contact | None,
+    mail: ParsedMail,
+    row: RawMessage,
+    now: datetime,
+    flags: list[str],
+) -> _Outcome:
+    message = workflow.ticket_add_customer_message(
+        ticket, contact=contact, text=_text(mail), now=now, **_message_fields(mail, row)
+    )
+    return _Outcome(Status.PROCESSED, flags, ticket, message)
+
+
+def _keep_thanks(
+    ticket: Ticket, contact: Contact, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str]
+) -> _Outcome:
+    message = workflow.ticket_record_message(
+        ticket, text=_text(mail), flags=["thanks"], contact=contact, now=now, **_message_fields(mail, row)
+    )
+    return _Outcome(Status.PROCESSED, [*flags, "reply", "thanks"], ticket, message)
+
+
+def _keep_as_note(
+    ticket: Ticket, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str]
+) -> Message:
+    return workflow.ticket_record_message(
+        ticket,
+        text=_text(mail),
+        flags=flags,
+        direction=Message.Direction.NOTE,
+        now=now,
+        **_message_fields(mail, row),
+    )
+
+
+def _new_ticket(
+    sender: _Sender,
+    mail: ParsedMail,
+    row: RawMessage,
+    now: datetime,
+    flags: list[str],
+    related_to: Ticket | None = None,
+) -> _Outcome:
+    contact = sender.contact
+    assert contact is not None
+    acknowledge, why = _may_acknowledge(mail, sender)
+    fields = _message_fields(mail, row)
+    fields.pop("subject")
+    ticket = workflow.ticket_create(
+        customer=contact.customer,
+        contact=contact,
+        subject=mail.subject,
+        text=_text(mail),
+        channel=Channel.EMAIL,
+        is_unparsed="unparsed" in mail.defects,
+        related_to=related_to,
+        acknowledge=acknowledge,
+        now=now,
+        **fields,
+    )
+    flags = [*flags, "new", *([why] if why else [])]
+    return _Outcome(Status.PROCESSED, flags, ticket, None, True, acknowledge)
+
+
+def _may_acknowledge(mail: ParsedMail, sender: _Sender) -> tuple[bool, str]:
+    """Acknowledge unless the sender asked for no automatic answer or had enough this hour."""
+    if mail.suppress_auto_reply:
+        return False, "no_ack_requested"
+    limit = int(getattr(settings, "ASISTA_MAIL_ACK_LIMIT_PER_HOUR", DEFAULT_ACK_LIMIT_PER_HOUR))
+    if sender.recent_acks >= limit:
+        return False, "ack_rate_limited"
+    return True, ""
+
+
+def _within_window(ticket: Ticket, now: datetime) -> bool:
+    ended = ticket.closed_at or ticket.cancelled_at
+    days = int(getattr(settings, "ASISTA_REOPEN_WINDOW_DAYS", 30))
+    return ended is not None and now - ended <= timedelta(days=days)
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def _sender(address: str, now: datetime) -> _Sender:
+    """The active contact owning `address` and how many acknowledgements it had this hour: one query.
+
+    The address is compared lower-cased, which the `contact_email_unique_ci` index serves.
+    """
+    address = address.strip().lower()
+    if not address:
+        return _Sender(None, 0)
+    recent = (
+        RawMessage.objects.filter(
+            from_address=address, acknowledged=True, received_at__gte=now - timedelta(hours=1)
+        )
+        .values("from_address")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        ContactEmail.objects.annotate(lower=Lower("address"), recent_acks=Subquery(recent))
+        .select_related("contact__customer")
+        .filter(lower=address, contact__is_active=True)
+        .first()
+    )
+    if row is None:
+        return _Sender(None, 0)
+    return _Sender(row.contact, int(row.recent_acks or 0))
+
+
+def _ticket_by_reference(mail: ParsedMail) -> Ticket | None:
+    ids = threads.reference_ids(in_reply_to=mail.in_reply_to, references=mail.references)
+    return _ticket_by_ids(ids) if ids else None
+
+
+def _ticket_by_ids(ids: list[str]) -> Ticket | None:
+    """The newest ticket holding any of these Message-IDs, received or sent: one query.
+
+    Newest wins because a follow-up ticket's thread also quotes its closed predecessor's ids.
+    """
+    received = Message.objects.filter(message_id__in=ids).values("ticket_id")
+    sent = OutboundEmail.objects.filter(message_id__in=ids).values("ticket_id")
+    return Ticket.objects.filter(Q(pk__in=received) | Q(pk__in=sent)).order_by("-number").first()
+
+
+def _ticket_by_tag(subject: str) -> Ticket | None:
+    number = threads.subject_ticket_number(subject)
+    return Ticket.objects.filter(number=number).first() if number is not None else None
+
+
+def _mark_failing(addresses: tuple[str, ...], report: str, now: datetime) -> int:
+    """Mark contacts' addresses that bounced as failing; the first failure date is kept."""
+    lowered = [a.strip().lower() for a in addresses if a.strip()]
+    emails = ContactEmail.objects.annotate(lower=Lower("address")).filter(lower__in=lowered)
+    failure = report.strip()[:2000] or _("Delivery failed.")
+    emails.filter(failing_since__isnull=True).update(failing_since=now, failure=failure)
+    return emails.update(failure=failure)
+
+
+# --- message fields ---------------------------------------------------------------------------
+
+
+def _text(mail: ParsedMail) -> str:
+    if mail.text.strip():
+        return mail.text
+    if "unparsed" in mail.defects:
+        return _("(This mail could not be read; the original is kept as it arrived.)")
+    return _("(no text)")
+
+
+def _message_fields(mail: ParsedMail, row: RawMessage) -> dict[str, Any]:
+    return {
+        "from_address": mail.from_address[:320],
+        "from_name": mail.from_name[:200],
+        "to": [a.address for a in mail.to],
+        "cc": [a.address for a in mail.cc],
+        "subject": mail.subject[:998],
+        "html": mail.html,
+        "message_id": mail.message_id[:998],
+        "in_reply_to": mail.in_reply_to[:998],
+        "references": " ".join(mail.references),
+        "raw_id": row.pk,
+        "attachments": [
+            NewAttachment(
+                filename=a.filename,
+                content_type=a.content_type,
+                data=a.data,
+                content_id=a.content_id,
+                inline=a.inline,
+            )
+            for a in mail.attachments
+        ],
+    }

@@ -1,0 +1,246 @@
+"""The ingest pipeline: raw stored first, idempotent, loops, noise, triage, unparsed, acknowledgements."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from asista.mail.ingest import mail_ingest, mail_retry_received
+from asista.mail.models import OutboundEmail, RawMessage
+from asista.tickets.models import Message, Ticket
+from tests.mail.ingest_support import DOMAIN, SUPPORT, known, raw_mail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mail_settings(settings):  # type: ignore[no-untyped-def]
+    settings.ASISTA_MAIL_DOMAIN = DOMAIN
+    settings.ASISTA_SUPPORT_ADDRESS = SUPPORT
+
+
+def statements(queries: CaptureQueriesContext) -> list[str]:
+    """The SQL a production call runs: the test's own transaction turns BEGIN/COMMIT into savepoints."""
+    return [
+        q["sql"][:100]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def ingest(raw: bytes, **kwargs):  # type: ignore[no-untyped-def]
+    return mail_ingest(raw, source=RawMessage.Source.FILE, now=kwargs.pop("now", None) or timezone.now())
+
+
+def test_it_opens_a_ticket_for_a_known_sender_and_acknowledges_it() -> None:
+    contact = known("ana@client.example")
+    result = ingest(raw_mail(sender="Ana Pop <ANA@client.example>", subject="Nu merge tipărirea"))
+    assert result.created_ticket and not result.duplicate
+    ticket = result.ticket
+    assert ticket.contact == contact and ticket.channel == "email"
+    message = ticket.messages.get()
+    assert message.from_address.lower() == "ana@client.example"
+    assert message.raw_id == result.raw.pk
+    assert result.raw.status == RawMessage.Status.PROCESSED
+    assert RawMessage.objects.get().acknowledged
+    ack = OutboundEmail.objects.get(template="acknowledgement")
+    assert ack.ticket_id == ticket.pk
+
+
+def test_it_stores_the_raw_bytes_before_anything_else(settings) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    raw = raw_mail(sender="nobody@nowhere.example")
+    result = ingest(raw)
+    stored = Path(settings.MEDIA_ROOT) / result.raw.file.name
+    assert stored.read_bytes() == raw
+    assert result.raw.size == len(raw)
+
+
+def test_the_same_message_id_delivered_twice_is_stored_once() -> None:
+    known("ana@client.example")
+    first = ingest(raw_mail(message_id="<same@client.example>"))
+    again = ingest(raw_mail(message_id="<same@client.example>", text="other bytes, same id"))
+    assert again.duplicate and again.flags == ("duplicate",)
+    assert again.ticket == first.ticket and again.message == first.ticket.messages.get()
+    assert RawMessage.objects.count() == 1 and Ticket.objects.count() == 1
+
+
+def test_the_same_bytes_without_message_id_are_stored_once() -> None:
+    known("ana@client.example")
+    raw = raw_mail(message_id="")
+    first = ingest(raw)
+    again = ingest(raw)
+    assert first.created_ticket and again.duplicate
+    assert Ticket.objects.count() == 1
+
+
+def test_different_mails_without_message_id_are_both_kept() -> None:
+    known("ana@client.example")
+    ingest(raw_mail(message_id="", text="unu"))
+    ingest(raw_mail(message_id="", text="doi"))
+    assert Ticket.objects.count() == 2
+
+
+def test_an_unknown_sender_waits_in_triage_without_an_answer() -> None:
+    result = ingest(raw_mail(sender="stranger@unknown.example"))
+    assert result.ticket is None and result.flags == ("triage",)
+    assert result.raw.status == RawMessage.Status.TRIAGE
+    assert RawMessage.objects.get().from_address == "stranger@unknown.example"
+    assert not OutboundEmail.objects.exists()
+
+
+def test_an_inactive_contact_is_an_unknown_sender() -> None:
+    contact = known("ana@client.example")
+    contact.is_active = False
+    contact.save()
+    assert ingest(raw_mail()).raw.status == RawMessage.Status.TRIAGE
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Asista-Ticket": "12"},
+        {"Message-ID": "<asista.12.abc@vendor.example>"},
+    ],
+)
+def test_our_own_mail_coming_back_is_ignored(headers) -> None:  # type: ignore[no-untyped-def]
+    known("ana@client.example")
+    message_id = headers.pop("Message-ID", None)
+    result = ingest(raw_mail(message_id=message_id, headers=headers))
+    assert result.flags == ("loop",) and result.raw.status == RawMessage.Status.IGNORED
+    assert not Ticket.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_mail_from_our_own_support_address_is_a_loop() -> None:
+    result = ingest(raw_mail(sender=SUPPORT))
+    assert result.flags == ("loop",)
+
+
+def test_an_auto_reply_never_opens_a_ticket() -> None:
+    known("ana@client.example")
+    result = ingest(raw_mail(subject="Out of office", headers={"Auto-Submitted": "auto-replied"}))
+    assert result.ticket is None and result.flags == ("auto_reply",)
+    assert result.raw.status == RawMessage.Status.IGNORED
+    assert not OutboundEmail.objects.exists()
+
+
+def test_an_auto_reply_to_our_mail_is_kept_on_the_ticket_as_a_note() -> None:
+    contact = known("ana@client.example")
+    ticket = ingest(raw_mail()).ticket
+    ack = OutboundEmail.objects.get()
+    ticket.refresh_from_db()
+    state = ticket.state
+    result = ingest(
+        raw_mail(
+            subject="Automatic reply: out of office",
+            in_reply_to=ack.message_id,
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+    )
+    assert result.ticket == ticket and result.message.direction == Message.Direction.NOTE
+    assert result.message.flags == ["auto_reply"]
+    ticket.refresh_from_db()
+    assert ticket.state == state and OutboundEmail.objects.count() == 1
+    assert contact.tickets.count() == 1
+
+
+def test_a_message_asking_for_no_auto_reply_gets_no_acknowledgement() -> None:
+    known("ana@client.example")
+    result = ingest(raw_mail(headers={"X-Auto-Response-Suppress": "All"}))
+    assert result.created_ticket and "no_ack_requested" in result.flags
+    assert not OutboundEmail.objects.exists() and not RawMessage.objects.get().acknowledged
+
+
+def test_acknowledgements_to_one_sender_are_rate_limited(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ASISTA_MAIL_ACK_LIMIT_PER_HOUR = 2
+    known("ana@client.example")
+    now = timezone.now()
+    results = [ingest(raw_mail(text=f"cererea {i}"), now=now + timedelta(minutes=i)) for i in range(3)]
+    assert [r.created_ticket for r in results] == [True, True, True]
+    assert "ack_rate_limited" in results[2].flags
+    assert OutboundEmail.objects.filter(template="acknowledgement").count() == 2
+    later = ingest(raw_mail(text="după o oră"), now=now + timedelta(minutes=61))
+    assert "ack_rate_limited" not in later.flags
+
+
+def test_an_unparsed_mail_from_a_known_sender_opens_a_flagged_ticket(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import asista.mail.ingest as ingest_module
+    from asista.mail.parsing import ParsedMail
+
+    known("ana@client.example")
+    salvaged = ParsedMail(from_address="ana@client.example", subject="factura", defects=("unparsed",))
+    monkeypatch.setattr(ingest_module, "parse", lambda raw: salvaged)
+    result = ingest(b"From: ana@client.example\r\nSubject: factura\r\n\r\n\x00\x01")
+    assert result.created_ticket and result.ticket.is_unparsed and "unparsed" in result.flags
+    assert "could not be read" in result.ticket.messages.get().text
+
+
+def test_an_unparsed_mail_from_nobody_known_waits_in_triage() -> None:
+    result = ingest(bytes(range(256)))
+    assert result.flags == ("unparsed", "triage")
+
+
+def test_a_parser_exception_still_keeps_the_mail(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import asista.mail.ingest as ingest_module
+
+    def explode(raw: bytes) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(ingest_module, "parse", explode)
+    result = ingest(b"From: x@y.example\r\n\r\nhello")
+    assert result.raw.pk and result.flags == ("unparsed", "triage")
+    assert RawMessage.objects.get().status == RawMessage.Status.TRIAGE
+
+
+def test_an_error_in_the_ticket_work_leaves_the_raw_received_for_the_retry(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import asista.mail.ingest as ingest_module
+
+    known("ana@client.example")
+    original = ingest_module.workflow.ticket_create
+
+    def crash(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ingest_module.workflow, "ticket_create", crash)
+    now = timezone.now()
+    result = ingest(raw_mail(), now=now)
+    assert result.flags == ("error",) and result.raw.status == RawMessage.Status.RECEIVED
+    assert "database went away" in RawMessage.objects.get().error
+    monkeypatch.setattr(ingest_module.workflow, "ticket_create", original)
+    assert mail_retry_received(now=now + timedelta(minutes=11)) == 1
+    raw = RawMessage.objects.get()
+    assert raw.status == RawMessage.Status.PROCESSED and raw.error == ""
+    assert Ticket.objects.count() == 1
+
+
+def test_the_retry_only_marks_a_row_whose_ticket_was_already_made() -> None:
+    known("ana@client.example")
+    now = timezone.now()
+    result = ingest(raw_mail(), now=now)
+    RawMessage.objects.filter(pk=result.raw.pk).update(status=RawMessage.Status.RECEIVED)  # the crash
+    assert mail_retry_received(now=now + timedelta(minutes=11)) == 1
+    assert Ticket.objects.count() == 1
+    assert RawMessage.objects.get().status == RawMessage.Status.PROCESSED
+
+
+def test_a_new_ticket_costs_few_queries() -> None:
+    """The workflow's ticket_create is most of it (contract, SLA clocks, event, acknowledgement)."""
+    known("ana@client.example")
+    ingest(raw_mail())  # warm: counters, calendars
+    with CaptureQueriesContext(connection) as queries:
+        ingest(raw_mail(text="a doua cerere"))
+    assert len(statements(queries)) <= 20, "\n".join(statements(queries))
+
+
+def test_a_reply_costs_at_most_eight_queries() -> None:
+    known("ana@client.example")
+    first = ingest(raw_mail(message_id="<first@client.example>"))
+    with CaptureQueriesContext(connection) as queries:
+        result = ingest(raw_mail(subject="Re: x", in_reply_to="<first@client.example>"))
+    assert result.ticket == first.ticket
+    assert len(statements(queries)) <= 8, "\n".join(statements(queries))
