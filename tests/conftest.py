@@ -25,6 +25,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():  # type: ignore[no-untyped-def]
+    """Assertions read in English; tests of the Romanian text switch language themselves."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
 

@@ -288,5 +288,23 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"{self.customer} — {self.plan} ({self.starts_on:%Y-%m-%d})"
 
+    def clean(self) -> None:
+        if not self.customer_id or self.status == self.Status.DRAFT:
+            return
+        others = Contract.objects.filter(customer_id=self.customer_id).exclude(status=self.Status.DRAFT)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        for other in others:
+            if other.overlaps(self.starts_on, self.ends_on):
+                raise ValidationError(
+                    _("The period overlaps contract %(other)s of this customer; end that one first.")
+                    % {"other": other.number or other.starts_on}
+                )
+
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def overlaps(self, starts_on: date, ends_on: date | None) -> bool:
+        return (self.ends_on is None or starts_on <= self.ends_on) and (
+            ends_on is None or self.starts_on <= ends_on
+        )

@@ -135,3 +135,19 @@ def test_a_contract_cannot_end_before_it_starts(plans) -> None:  # type: ignore[
             starts_on=date(2026, 2, 1),
             ends_on=date(2026, 1, 1),
         )
+
+
+@pytest.mark.django_db
+def test_contract_periods_of_a_customer_do_not_overlap(plans) -> None:  # type: ignore[no-untyped-def]
+    customer = factories.customer(plan=None)
+    Contract.objects.create(
+        customer=customer,
+        plan=plans["tip-0"],
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 12, 31),
+        status="ended",
+    )
+    overlapping = Contract(customer=customer, plan=plans["expert"], starts_on=date(2025, 6, 1))
+    with pytest.raises(ValidationError, match="overlaps"):
+        overlapping.full_clean()
+    Contract(customer=customer, plan=plans["expert"], starts_on=date(2026, 1, 1)).full_clean()
