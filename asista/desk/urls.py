@@ -1,4 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from asista.desk import views
 
 app_name = "desk"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.queue, name="queue"),
+    path("t/<int:number>/", views.ticket, name="ticket"),
+    path("t/<int:number>/units/", views.units_preview, name="units_preview"),
+    path("t/<int:number>/<slug:action>/", views.act, name="act"),
+    path("file/<int:pk>/", views.attachment, name="attachment"),
+    path("call/", views.phone_call, name="phone_call"),
+    path("board/", views.board, name="board"),
+    path("contact/<int:pk>/invite/", views.invite, name="invite"),
+    path("triage/<int:pk>/<slug:decision>/", views.triage_decide, name="triage"),
+]

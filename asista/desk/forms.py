@@ -1,0 +1,191 @@
+"""Forms of the desk; the upload checks are shared with the portal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from asista.billing.models import TimeEntry
+from asista.customers.models import Customer
+from asista.desk import selectors
+from asista.tickets.attachments import NewAttachment
+from asista.tickets.models import Kind, Priority, State
+
+MAX_FILES = 10
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_TOTAL_BYTES = 25 * 1024 * 1024
+BLOCKED_EXTENSIONS = frozenset(
+    [
+        ".exe",
+        ".bat",
+        ".cmd",
+        ".com",
+        ".msi",
+        ".scr",
+        ".vbs",
+        ".vbe",
+        ".js",
+        ".jse",
+        ".ps1",
+        ".jar",
+        ".lnk",
+        ".hta",
+        ".cpl",
+        ".dll",
+        ".sh",
+        ".app",
+    ]
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each one checked for size and type."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[NewAttachment]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        return check_uploads(files)
+
+
+def check_uploads(files: Sequence[UploadedFile]) -> list[NewAttachment]:
+    """Files as NewAttachment, or a ValidationError naming each file that breaks a limit."""
+    errors: list[str] = []
+    if len(files) > MAX_FILES:
+        errors.append(str(_("Attach at most %(count)d files.") % {"count": MAX_FILES}))
+    total = 0
+    for upload in files:
+        name = upload.name or "attachment"
+        size = upload.size or 0
+        total += size
+        if PurePath(name).suffix.lower() in BLOCKED_EXTENSIONS:
+            errors.append(
+                str(_("%(name)s: programs and scripts cannot be attached; zip them first.") % {"name": name})
+            )
+        elif size > MAX_FILE_BYTES:
+            errors.append(
+                str(
+                    _("%(name)s is %(size)s; one file may have at most %(limit)s.")
+                    % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(MAX_FILE_BYTES)}
+                )
+            )
+    if total > MAX_TOTAL_BYTES:
+        errors.append(
+            str(_("The files add up to more than %(limit)s.") % {"limit": filesizeformat(MAX_TOTAL_BYTES)})
+        )
+    if errors:
+        errors.append(str(_("What you wrote is kept; choose the files again.")))
+        raise ValidationError(errors)
+    return [
+        NewAttachment(
+            filename=PurePath(upload.name or "attachment").name,
+            content_type=upload.content_type or "application/octet-stream",
+            data=upload.read(),
+        )
+        for upload in files
+    ]
+
+
+class QueueForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("View"),
+        required=False,
+        choices=[
+            ("mine", _("My tickets")),
+            ("unassigned", _("Unassigned")),
+            ("waiting", _("Waiting for customer")),
+            ("breaching", _("Breaching soon")),
+            ("all", _("All")),
+        ],
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("any")), *State.choices])
+    customer = forms.CharField(label=_("Customer"), required=False, max_length=100)
+    plan = forms.TypedChoiceField(label=_("Plan"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("any")), *Kind.choices])
+    agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int, empty_value=None)
+    after = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    size = forms.IntegerField(required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE)
+
+    def __init__(self, *args: Any, plans: Sequence[Any] = (), agents: Sequence[Any] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", _("any"))] + [(p.pk, p.name) for p in plans]  # type: ignore[attr-defined]
+        self.fields["agent"].choices = [("", _("anyone"))] + [  # type: ignore[attr-defined]
+            (u.pk, u.get_full_name() or u.username) for u in agents
+        ]
+
+    def filters(self, default_view: str) -> selectors.QueueFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.QueueFilters(
+            view=data.get("view") or default_view,
+            state=data.get("state") or "",
+            customer=data.get("customer") or "",
+            plan=data.get("plan"),
+            kind=data.get("kind") or "",
+            agent=data.get("agent"),
+            q=data.get("q") or "",
+        )
+
+
+class TextForm(forms.Form):
+    """Reply, question, solution or internal note: a text and files."""
+
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=50000)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=selectors.staff_users())
+
+
+class TimeForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    kind = forms.ChoiceField(label=_("Kind of work"), choices=TimeEntry.Kind.choices, initial="assistance")
+    km = forms.DecimalField(label=_("km (travel outside Brașov)"), required=False, min_value=0, max_digits=7)
+    inside_brasov = forms.BooleanField(label=_("inside Brașov municipality"), required=False)
+    note = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReclassifyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    onsite_reason = forms.CharField(
+        label=_("Reason for an on-site visit (what was tried and why it failed)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=2000)
+
+
+class PhoneCallForm(forms.Form):
+    """An urgency phoned in: logged by the agent who took the call."""
+
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.filter(is_active=True))
+    caller = forms.CharField(label=_("Caller"), max_length=120)
+    phone = forms.CharField(label=_("Phone number"), max_length=32)
+    subject = forms.CharField(label=_("What is blocked"), max_length=200)
+    text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class TriageLinkForm(forms.Form):
+    contact = forms.IntegerField(label=_("Contact id"), required=False, min_value=1)
+    customer = forms.IntegerField(label=_("Customer id (to create the contact)"), required=False, min_value=1)
+    name = forms.CharField(label=_("New contact's name"), required=False, max_length=120)

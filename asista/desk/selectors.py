@@ -1,0 +1,370 @@
+"""Reads for the desk: the queue (views, filters, search, keyset pages), the ticket page, boards.
+
+The queue page costs a constant number of queries whatever its size: one for the counts of the
+open views, one for the count of all tickets, one for the page of rows (customer, plan and
+assignee joined), plus the small lists of the filter form.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from asista.billing.models import TimeEntry
+from asista.billing.units import units_for
+from asista.core.roles import ADMINISTRATOR, AGENT, DISPATCHER, is_dispatcher
+from asista.customers.models import Contact, Contract, Customer, Plan
+from asista.customers.selectors import active_contract
+from asista.desk import search
+from asista.tickets.models import OPEN_STATES, Attachment, Event, Message, State, Ticket, TicketQuerySet
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+BREACH_WINDOW = timedelta(hours=2)
+VIEWS = ("mine", "unassigned", "waiting", "breaching", "all")
+ACTIVE_STATES = (State.NEW, State.ASSIGNED, State.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    view: str = "mine"
+    state: str = ""
+    customer: str = ""
+    plan: int | None = None
+    kind: str = ""
+    agent: int | None = None
+    q: str = ""
+
+
+@dataclass
+class QueuePage:
+    rows: list[Ticket]
+    next_cursor: str
+    counts: dict[str, int]
+    size: int
+    filters: QueueFilters
+    now: datetime = field(default_factory=timezone.now)
+
+
+def _view_filter(view: str, user: Any, now: datetime) -> Q:
+    open_ = Q(state__in=OPEN_STATES)
+    return {
+        "mine": open_ & Q(assignee_id=user.pk),
+        "unassigned": open_ & Q(assignee__isnull=True),
+        "waiting": Q(state=State.WAITING),
+        "breaching": Q(state__in=ACTIVE_STATES, due_at__lte=now + BREACH_WINDOW),
+        "all": Q(),
+    }.get(view, Q())
+
+
+def view_counts(*, user: Any, now: datetime) -> dict[str, int]:
+    """How many tickets each view holds (before the filters): two queries."""
+    views = ("mine", "unassigned", "waiting", "breaching")
+    counts = Ticket.objects.filter(state__in=OPEN_STATES).aggregate(
+        **{view: Count("pk", filter=_view_filter(view, user, now)) for view in views}
+    )
+    counts["all"] = Ticket.objects.count()
+    return {view: int(counts[view] or 0) for view in VIEWS}
+
+
+def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet:
+    tickets = Ticket.objects.visible_to(user).filter(_view_filter(filters.view, user, now))
+    if filters.state:
+        tickets = tickets.filter(state=filters.state)
+    if filters.customer:
+        value = filters.customer.strip()
+        tickets = tickets.filter(
+            Q(customer_id=int(value)) if value.isdigit() else Q(customer__name__icontains=value)
+        )
+    if filters.plan:
+        tickets = tickets.filter(plan_id=filters.plan)
+    if filters.kind:
+        tickets = tickets.filter(kind=filters.kind)
+    if filters.agent:
+        tickets = tickets.filter(assignee_id=filters.agent)
+    if filters.q:
+        tickets = tickets.filter(search.matching_tickets(filters.q))
+    return tickets
+
+
+# --- keyset pagination over in_queue_order(): urgent desc, due_at asc, created_at asc, id asc -----
+
+
+def _encode(ticket: Ticket) -> str:
+    due = ticket.due_at.isoformat() if ticket.due_at else ""
+    raw = f"{int(ticket.is_urgent)}|{due}|{ticket.created_at.isoformat()}|{ticket.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[bool, datetime | None, datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        urgent, due, created, pk = raw.split("|")
+        return (
+            urgent == "1",
+            datetime.fromisoformat(due) if due else None,
+            datetime.fromisoformat(created),
+            int(pk),
+        )
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _after(cursor: str) -> Q:
+    """Rows after the cursor, in the database's own NULL order for due_at (the index's order)."""
+    decoded = _decode(cursor)
+    if decoded is None:
+        return Q()
+    urgent, due, created, pk = decoded
+    tail = Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk)
+    nulls_first = connection.vendor == "sqlite"  # PostgreSQL sorts NULL last in ascending order
+    if due is None:
+        due_part = Q(due_at__isnull=True) & tail
+        if nulls_first:
+            due_part |= Q(due_at__isnull=False)
+    else:
+        due_part = Q(due_at__gt=due) | (Q(due_at=due) & tail)
+        if not nulls_first:
+            due_part |= Q(due_at__isnull=True)
+    if urgent:
+        return Q(is_urgent=False) | (Q(is_urgent=True) & due_part)
+    return Q(is_urgent=False) & due_part
+
+
+def queue_page(
+    *, user: Any, filters: QueueFilters, cursor: str = "", size: int = PAGE_SIZE, now: datetime | None = None
+) -> QueuePage:
+    """One page of the queue in DOMAIN.md §2 order, with the counts of every view."""
+    now = now or timezone.now()
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    tickets = _filtered(filters, user, now)
+    if cursor:
+        tickets = tickets.filter(_after(cursor))
+    rows = list(
+        tickets.in_queue_order()
+        .select_related("customer", "plan", "assignee")
+        .only(
+            "number",
+            "subject",
+            "state",
+            "kind",
+            "priority",
+            "is_urgent",
+            "due_at",
+            "created_at",
+            "updated_at",
+            "customer__name",
+            "plan__name",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )[: size + 1]
+    )
+    next_cursor = _encode(rows[size - 1]) if len(rows) > size else ""
+    return QueuePage(
+        rows=rows[:size],
+        next_cursor=next_cursor,
+        counts=view_counts(user=user, now=now),
+        size=size,
+        filters=filters,
+        now=now,
+    )
+
+
+def staff_users() -> QuerySet[Any]:
+    """Active members of the support team, for the agent filter and the assign form."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=(AGENT, DISPATCHER, ADMINISTRATOR))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def plans() -> QuerySet[Plan]:
+    return Plan.objects.order_by("fee_month", "name")
+
+
+def sla_badge(ticket: Ticket, now: datetime) -> str:
+    """overdue, soon (within the breach window) or ok; empty when no clock runs."""
+    if ticket.due_at is None:
+        return ""
+    if ticket.due_at <= now:
+        return "overdue"
+    return "soon" if ticket.due_at <= now + BREACH_WINDOW else "ok"
+
+
+# --- the ticket page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: str  # message, note, time, event
+    at: datetime
+    obj: Any
+
+
+def ticket_for(user: Any, number: int) -> Ticket | None:
+    return (
+        Ticket.objects.visible_to(user)
+        .select_related("customer", "contact", "plan", "assignee")
+        .filter(number=number)
+        .first()
+    )
+
+
+def timeline(ticket: Ticket, *, include_notes: bool = True) -> list[TimelineItem]:
+    """Messages, internal notes, time entries and events of a ticket, in the order they happened."""
+    messages = (
+        ticket.messages.select_related("author", "contact")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .defer("html", "references")
+    )
+    if not include_notes:
+        messages = messages.exclude(direction=Message.Direction.NOTE)
+    items = [
+        TimelineItem("note" if m.direction == Message.Direction.NOTE else "message", m.created_at, m)
+        for m in messages
+    ]
+    if include_notes:
+        items += [
+            TimelineItem("time", e.started_at, e)
+            for e in TimeEntry.objects.filter(ticket=ticket).select_related("agent")
+        ]
+    items += [
+        TimelineItem("event", e.created_at, e)
+        for e in Event.objects.filter(ticket=ticket).select_related("actor")
+    ]
+    return sorted(items, key=lambda item: (item.at, item.kind != "event"))
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    customer: Customer
+    contract: Contract | None
+    contacts: Sequence[Contact]
+    units_used: int
+    units_included: int
+    open_tickets: Sequence[Ticket]
+
+
+def month_start(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def units_this_month(customer: Customer, now: datetime, unit_minutes: int = 30) -> int:
+    """Units used this month: each ticket's assistance/change minutes rounded up (billing.units)."""
+    rows = (
+        TimeEntry.objects.filter(
+            customer=customer,
+            started_at__gte=month_start(now),
+            kind__in=(TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE),
+        )
+        .values("ticket_id")
+        .annotate(minutes=Sum("minutes"))
+    )
+    return sum(units_for(row["minutes"], unit_minutes) for row in rows)
+
+
+def customer_card(ticket: Ticket, now: datetime) -> CustomerCard:
+    customer = ticket.customer
+    contract = active_contract(customer=customer, on=timezone.localdate(now))
+    plan = contract.plan if contract else ticket.plan
+    return CustomerCard(
+        customer=customer,
+        contract=contract,
+        contacts=list(customer.contacts.filter(is_active=True).prefetch_related("emails")),
+        units_used=units_this_month(customer, now, plan.unit_minutes if plan else 30),
+        units_included=plan.included_units if plan else 0,
+        open_tickets=list(
+            Ticket.objects.filter(customer=customer)
+            .open()
+            .exclude(pk=ticket.pk)
+            .only("number", "subject", "state", "created_at")
+            .order_by("-created_at")[:10]
+        ),
+    )
+
+
+def units_preview(ticket: Ticket, minutes: int, now: datetime) -> tuple[int, int]:
+    """(units this entry adds, units of the ticket this month after it) — billing.units rules."""
+    plan = ticket.plan
+    unit_minutes = plan.unit_minutes if plan else 30
+    logged = (
+        TimeEntry.objects.filter(
+            ticket=ticket,
+            started_at__gte=month_start(now),
+            kind__in=(TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE),
+        ).aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+    before = units_for(logged, unit_minutes) if logged else 0
+    after = units_for(logged + max(minutes, 0), unit_minutes)
+    return after - before, after
+
+
+def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
+    """Which action buttons the desk shows: the workflow's states and the user's role."""
+    from asista.tickets.workflow import ALLOWED
+
+    dispatcher = is_dispatcher(user)
+    worker = ticket.assignee_id == user.pk or dispatcher
+    state = ticket.state
+    actions = {"note", "time"}
+    if dispatcher and state in ALLOWED["assign"]:
+        actions.add("assign")
+    if worker:
+        actions |= {a for a in ("start", "ask", "resolve") if state in ALLOWED[_WORKFLOW_NAME[a]]}
+    if state in ALLOWED["reply"]:
+        actions.add("reply")
+    if user.has_perm("tickets.set_priority") and state not in (State.CLOSED, State.CANCELLED):
+        actions.add("reclassify")
+    if user.has_perm("tickets.cancel_ticket") and state in ALLOWED["cancel"]:
+        actions.add("cancel")
+    return actions
+
+
+_WORKFLOW_NAME = {"start": "start", "ask": "ask_customer", "resolve": "resolve"}
+
+
+def attachment_for(user: Any, pk: int, *, staff: bool) -> Attachment | None:
+    """An attachment of a ticket `user` may see; customers never get internal notes' files."""
+    found = Attachment.objects.select_related("message").filter(
+        pk=pk, message__ticket__in=Ticket.objects.visible_to(user)
+    )
+    if not staff:
+        found = found.exclude(message__direction=Message.Direction.NOTE)
+    return found.first()
+
+
+# --- boards ------------------------------------------------------------------------------------
+
+
+def agent_loads() -> list[Any]:
+    """Each team member with their open tickets by state (the assignment board)."""
+    open_ = Q(assigned_tickets__state__in=OPEN_STATES)
+    return list(
+        staff_users().annotate(
+            open_count=Count("assigned_tickets", filter=open_),
+            in_progress=Count("assigned_tickets", filter=Q(assigned_tickets__state=State.IN_PROGRESS)),
+            waiting=Count("assigned_tickets", filter=Q(assigned_tickets__state=State.WAITING)),
+        )
+    )
+
+
+def unassigned(limit: int = 100) -> list[Ticket]:
+    return list(
+        Ticket.objects.open()
+        .filter(assignee__isnull=True)
+        .select_related("customer", "plan")
+        .in_queue_order()[:limit]
+    )

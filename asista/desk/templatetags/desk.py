@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from asista.desk.selectors import sla_badge
+
+register = template.Library()
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user's full name, else their login; a dash when nobody."""
+    if user is None:
+        return "—"
+    return str(user.get_full_name() or user.get_username())
+
+
+@register.simple_tag
+def badge(ticket: Any, now: datetime) -> str:
+    return sla_badge(ticket, now)
+
+
+@register.filter
+def badge_label(kind: str) -> str:
+    return {"overdue": _("overdue"), "soon": _("due soon"), "ok": _("on time")}.get(kind, "")
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters changed (empty values removed)."""
+    query: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value not in (None, ""):
+            query[key] = str(value)
+    return query.urlencode()
+
+
+@register.filter
+def get(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if mapping is not None else None
+
+
+@register.filter
+def state_label(code: str) -> str:
+    from asista.tickets.models import State
+
+    try:
+        return str(State(code).label)
+    except ValueError:
+        return code
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    labels = {
+        "created": _("created"),
+        "assigned": _("assigned"),
+        "started": _("work started"),
+        "asked": _("asked the customer"),
+        "customer_replied": _("the customer answered"),
+        "resolved": _("resolved"),
+        "accepted": _("solution accepted"),
+        "reopened": _("reopened"),
+        "auto_closed": _("closed automatically"),
+        "cancelled": _("cancelled"),
+        "replied": _("replied"),
+        "reclassified": _("kind or priority changed"),
+    }
+    return str(labels.get(kind, kind.replace("_", " ")))
+
+
+@register.filter
+def dispatcher(user: Any) -> bool:
+    """Whether the user assigns tickets (from the roles already read for this request)."""
+    from asista.core.roles import is_dispatcher
+
+    return is_dispatcher(user)

@@ -1,0 +1,202 @@
+"""Desk pages. Views parse, call a selector or a service, and render; the rules live elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from asista.core.errors import DomainError
+from asista.core.roles import is_dispatcher, is_staff_member
+from asista.desk import selectors, services, triage
+from asista.desk.files import attachment_response
+from asista.desk.forms import AssignForm, QueueForm, ReclassifyForm, TextForm, TimeForm
+from asista.desk.models import CannedReply
+from asista.tickets.models import Ticket
+
+View = Callable[..., HttpResponseBase]
+
+
+def staff_required(view: View) -> View:
+    """Vendor staff only; anyone else is sent to log in, or told the page does not exist."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _errors(exc: DomainError | ValidationError) -> list[str]:
+    return [exc.message] if isinstance(exc, DomainError) else list(exc.messages)
+
+
+@require_GET
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    plans, agents = list(selectors.plans()), list(selectors.staff_users())
+    form = QueueForm(request.GET, plans=plans, agents=agents)
+    default_view = "unassigned" if is_dispatcher(request.user) else "mine"
+    filters = form.filters(default_view)
+    size = (form.cleaned_data.get("size") if form.is_valid() else None) or selectors.PAGE_SIZE
+    after = form.cleaned_data.get("after", "") if form.is_valid() else ""
+    page = selectors.queue_page(user=request.user, filters=filters, cursor=after, size=size)
+    template = "desk/_queue_rows.html" if request.headers.get("HX-Request") else "desk/queue.html"
+    return render(request, template, {"form": form, "page": page, "views": selectors.VIEWS})
+
+
+def _ticket_or_404(request: HttpRequest, number: int) -> Ticket:
+    ticket = selectors.ticket_for(request.user, number)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms.Form]) -> dict[str, Any]:
+    now = timezone.now()
+    language = ticket.contact.language if ticket.contact else ticket.customer.language
+    forms_: dict[str, forms.Form] = {
+        "reply": TextForm(prefix="reply"),
+        "ask": TextForm(prefix="ask"),
+        "resolve": TextForm(prefix="resolve"),
+        "note": TextForm(prefix="note"),
+        "time": TimeForm(prefix="time", initial={"kind": "assistance"}),
+        "assign": AssignForm(prefix="assign", initial={"assignee": ticket.assignee_id}),
+        "reclassify": ReclassifyForm(
+            prefix="reclassify", initial={"kind": ticket.kind, "priority": ticket.priority}
+        ),
+        "cancel": services.CancelForm(prefix="cancel"),
+        **bound,
+    }
+    return {
+        "ticket": ticket,
+        "timeline": selectors.timeline(ticket),
+        "card": selectors.customer_card(ticket, now),
+        "actions": selectors.allowed_actions(ticket, request.user),
+        "forms": forms_,
+        "canned": CannedReply.objects.filter(is_active=True, language=language),
+        "badge": selectors.sla_badge(ticket, now),
+        "now": now,
+    }
+
+
+@require_GET
+@staff_required
+def ticket(request: HttpRequest, number: int) -> HttpResponse:
+    found = _ticket_or_404(request, number)
+    return render(request, "desk/ticket.html", _ticket_context(request, found, {}))
+
+
+@require_POST
+@staff_required
+def act(request: HttpRequest, number: int, action: str) -> HttpResponse:
+    """Run one action of the ticket page; on a refusal, show why and keep what was typed."""
+    found = _ticket_or_404(request, number)
+    spec = services.ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    form = spec.form(request.POST, request.FILES, prefix=action if spec.form is not forms.Form else None)
+    errors: list[str] = []
+    if form.is_valid():
+        try:
+            messages.success(request, spec.run(found, request.user, form.cleaned_data, timezone.now()))
+            return redirect("desk:ticket", number=found.number)
+        except (DomainError, ValidationError) as exc:
+            errors = _errors(exc)
+        found.refresh_from_db()
+    context = _ticket_context(request, found, {action: form})
+    context.update(action_errors=errors, failed_action=action)
+    return render(request, "desk/ticket.html", context, status=400)
+
+
+@require_GET
+@staff_required
+def units_preview(request: HttpRequest, number: int) -> HttpResponse:
+    found = _ticket_or_404(request, number)
+    raw = request.GET.get("time-minutes", "") or request.GET.get("minutes", "")
+    minutes = int(raw) if raw.isdigit() else 0
+    adds, total = selectors.units_preview(found, minutes, timezone.now()) if minutes else (0, 0)
+    return render(request, "desk/_units_preview.html", {"minutes": minutes, "adds": adds, "total": total})
+
+
+@require_GET
+@staff_required
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    found = selectors.attachment_for(request.user, pk, staff=True)
+    if found is None:
+        raise Http404
+    return attachment_response(found)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def phone_call(request: HttpRequest) -> HttpResponse:
+    form = services.PhoneCallForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.urgent_call_log(actor=request.user, data=form.cleaned_data, now=timezone.now())
+            messages.success(request, _("Urgent ticket %(tag)s opened.") % {"tag": created.tag})
+            return redirect("desk:ticket", number=created.number)
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "desk/phone_call.html", {"form": form, "error": error})
+
+
+@require_GET
+@staff_required
+def board(request: HttpRequest) -> HttpResponse:
+    if not is_dispatcher(request.user):
+        raise Http404
+    context = {
+        "agents": selectors.agent_loads(),
+        "tickets": selectors.unassigned(),
+        "assign_form": AssignForm(prefix="assign"),
+        "raw_messages": triage.waiting(),
+    }
+    return render(request, "desk/board.html", context)
+
+
+@require_POST
+@staff_required
+def triage_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    try:
+        messages.success(
+            request, triage.decide(pk=pk, decision=decision, data=request.POST, actor=request.user)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("desk:board")
+
+
+@require_POST
+@staff_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a contact a portal login and email them the link to choose a password."""
+    from asista.customers.models import Contact
+    from asista.portal.services import contact_invite
+
+    contact = Contact.objects.filter(pk=pk).select_related("customer").first()
+    if contact is None:
+        raise Http404
+    try:
+        contact_invite(contact=contact, actor=request.user, now=timezone.now())
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": contact.email})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or "desk:queue")

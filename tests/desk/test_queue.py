@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from asista.desk import selectors
+from asista.tickets import workflow
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _tickets(n: int, **fields):  # type: ignore[no-untyped-def]
+    person = factories.contact()
+    return [factories.ticket(person, subject=f"Problema {i}", **fields) for i in range(n)]
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_it_costs_the_same_few_queries_whatever_the_page_size(client, dispatcher, agent):  # type: ignore[no-untyped-def]
+    tickets = _tickets(30)
+    for ticket in tickets[:10]:
+        workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    client.force_login(dispatcher)
+    small = _queries(client, "/desk/?view=all&size=5")
+    large = _queries(client, "/desk/?view=all&size=30")
+    searched = _queries(client, "/desk/?view=all&size=30&q=problema")
+    assert small == large == searched
+    assert large <= 10
+
+
+def test_it_shows_customer_plan_badge_and_assignee(client, dispatcher, agent):  # type: ignore[no-untyped-def]
+    ticket = _tickets(1)[0]
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    client.force_login(agent)
+    page = client.get("/desk/").content.decode()
+    assert ticket.subject in page
+    assert ticket.customer.name in page
+    assert "Expert" in page
+    assert agent.get_full_name() in page
+
+
+def test_it_counts_every_view(dispatcher, agent):  # type: ignore[no-untyped-def]
+    tickets = _tickets(4)
+    workflow.ticket_assign(tickets[0], actor=dispatcher, assignee=agent)
+    counts = selectors.view_counts(user=agent, now=tickets[0].created_at)
+    assert counts["mine"] == 1
+    assert counts["unassigned"] == 3
+    assert counts["all"] == 4
+
+
+def test_keyset_pages_walk_every_ticket_once_in_queue_order(agent):  # type: ignore[no-untyped-def]
+    tickets = _tickets(12)
+    workflow.ticket_change_kind_priority(tickets[5], actor=factories.staff("dispatcher"), priority="urgent")
+    seen, cursor = [], ""
+    while True:
+        page = selectors.queue_page(
+            user=agent, filters=selectors.QueueFilters(view="all"), cursor=cursor, size=5
+        )
+        seen += [t.pk for t in page.rows]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    from asista.tickets.models import Ticket
+
+    assert seen == list(Ticket.objects.in_queue_order().values_list("pk", flat=True))
+    assert seen[0] == tickets[5].pk
+
+
+def test_search_finds_words_of_messages_without_diacritics(client, agent):  # type: ignore[no-untyped-def]
+    person = factories.contact()
+    wanted = factories.ticket(person, subject="Casa de marcat", text="Nu se tipărește bonul fiscal")
+    factories.ticket(person, subject="Altceva", text="Raport lunar")
+    client.force_login(agent)
+    page = client.get("/desk/?view=all&q=tiparest").content.decode()
+    assert wanted.subject in page
+    assert "Altceva" not in page
+    assert wanted.subject in client.get(f"/desk/?view=all&q=%23{wanted.number}").content.decode()
+
+
+def test_search_follows_new_messages(agent):  # type: ignore[no-untyped-def]
+    ticket = _tickets(1)[0]
+    workflow.ticket_add_note(ticket, actor=factories.staff("dispatcher"), text="licenta expirata")
+    page = selectors.queue_page(user=agent, filters=selectors.QueueFilters(view="all", q="licenta"))
+    assert [t.pk for t in page.rows] == [ticket.pk]
+
+
+def test_a_contact_cannot_open_the_desk(client):  # type: ignore[no-untyped-def]
+    person = factories.contact()
+    client.force_login(person.user)
+    assert client.get("/desk/").status_code == 404
+
+
+def test_a_visitor_is_sent_to_log_in(client):  # type: ignore[no-untyped-def]
+    response = client.get("/desk/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
