@@ -1,6 +1,7 @@
 """`asista mail <action>`: the mail channel from the command line.
 
 asista mail parse FILE|-     print what the parser sees, as JSON; never touches the database
+asista mail ingest PATH|-    ingest files, a folder, a maildir, an mbox or stdin; one JSON line each
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         self._add_parse(actions)
         # ---- ingest: added by the ingest pipeline (transport → parser → ticket services). ----
+        _add_ingest(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = getattr(self, f"handle_{options['action']}", None)
@@ -46,6 +48,11 @@ class Command(BaseCommand):
         result = parse(raw).as_dict()
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
+    # ------------------------------------------------------------ ingest
+
+    def handle_ingest(self, *, path: str, **_options: Any) -> None:
+        _ingest(self, path)
+
 
 def _read(file: str) -> bytes:
     if file == "-":
@@ -54,3 +61,34 @@ def _read(file: str) -> bytes:
     if not path.is_file():
         raise CommandError(f"no such file: {file}")
     return path.read_bytes()
+
+
+# ------------------------------------------------------------ ingest (the ingest pipeline's)
+
+EX_TEMPFAIL = 75  # sysexits.h: an MTA keeps the mail and delivers it again later
+
+
+def _add_ingest(actions: _SubParsersAction[Any]) -> None:
+    ingest_parser = actions.add_parser(
+        "ingest", help="ingest raw mail: files, a folder, a maildir, an mbox, or - (MTA pipe)"
+    )
+    ingest_parser.add_argument("path", metavar="PATH|-", help="where the mail is; - reads one from stdin")
+
+
+def _ingest(command: BaseCommand, path: str) -> None:
+    """Print one JSON line per mail: file, ticket, message, created_ticket, duplicate, flags."""
+    from django.db import DatabaseError
+
+    from asista.mail.ingest import mail_ingest
+    from asista.mail.models import RawMessage
+    from asista.mail.sources import read_sources
+
+    source = RawMessage.Source.PIPE if path == "-" else RawMessage.Source.FILE
+    try:
+        for name, raw in read_sources(path):
+            line = {"file": name, **mail_ingest(raw, source=source).as_dict()}
+            command.stdout.write(json.dumps(line, ensure_ascii=False))
+    except FileNotFoundError as exc:
+        raise CommandError(f"no such file or folder: {exc}") from exc
+    except DatabaseError as exc:  # nothing was stored: tell the MTA to try again later
+        raise CommandError(f"database unavailable: {exc}", returncode=EX_TEMPFAIL) from exc
