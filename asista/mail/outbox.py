@@ -11,11 +11,7 @@ from asista.mail.models import OutboundEmail
 
 
 def make_message_id(*, ticket_number: int | None = None) -> str:
-    local = (
-        f"asista.{ticket_number}.{uuid.uuid4().hex}"
-        if ticket_number
-        else f"asista.{uuid.uuid4().hex}"
-    )
+    local = f"asista.{ticket_number}.{uuid.uuid4().hex}" if ticket_number else f"asista.{uuid.uuid4().hex}"
     return f"<{local}@{settings.ASISTA_MAIL_DOMAIN}>"
 
 
