@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from asista.mail.models import OutboundEmail, RawMessage
+from asista.mail.models import Mailbox, OutboundEmail, RawMessage
 
 
 @admin.register(RawMessage)
@@ -17,3 +19,21 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "template", "language"]
     search_fields = ["subject", "message_id", "to"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "host", "folder", "is_active", "last_polled_at", "last_error"]
+    list_filter = ["is_active", "security"]
+    readonly_fields = ["last_polled_at", "last_error"]
+    actions = ["check_connection"]
+
+    @admin.action(description="Test the connection")
+    def check_connection(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
+        from asista.mail.imap import imap_check
+
+        for mailbox in queryset:
+            try:
+                self.message_user(request, f"{mailbox}: {imap_check(mailbox)}", messages.SUCCESS)
+            except Exception as exc:  # shown to the administrator, who fixes the settings
+                self.message_user(request, f"{mailbox}: {exc}", messages.ERROR)

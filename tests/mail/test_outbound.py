@@ -95,8 +95,12 @@ def test_it_sends_a_due_row_with_its_threading_headers_and_both_parts(smtp: Inbo
 
     ticket = factories.ticket(known("ana@client.example"))
     OutboundEmail.objects.all().delete()
-    row = queued(ticket_id=ticket.pk, in_reply_to="<a@client.example>",
-                 references="<a@client.example>", message_id=f"<asista.{ticket.number}.x1@{DOMAIN}>")
+    row = queued(
+        ticket_id=ticket.pk,
+        in_reply_to="<a@client.example>",
+        references="<a@client.example>",
+        message_id=f"<asista.{ticket.number}.x1@{DOMAIN}>",
+    )
     report = outbox_send_due(now=timezone.now())
     assert report.sent == 1
     row.refresh_from_db()
