@@ -66,11 +66,15 @@ class IngestResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON line of `asista mail ingest` (without `file`)."""
+        message = self.message
+        if message is None and self.created_ticket and self.ticket is not None:
+            # ticket_create returns the ticket only; ask for its first message when printing.
+            message = self.ticket.messages.order_by("pk").first()
         return {
             "raw": self.raw.pk,
             "status": self.raw.status,
             "ticket": self.ticket.number if self.ticket else None,
-            "message": self.message.pk if self.message else None,
+            "message": message.pk if message else None,
             "created_ticket": self.created_ticket,
             "duplicate": self.duplicate,
             "flags": list(self.flags),
@@ -295,8 +299,10 @@ def _route_reply(
     if ticket.state == State.RESOLVED:
         if thanks:
             return _keep_thanks(ticket, contact, mail, row, now, flags)
+        # The workflow wants words to reopen; an attachment-only reply still reopens.
+        text = _text(mail) or _("(no text; see the attachments)")
         message = workflow.ticket_reopen(
-            ticket, actor=None, contact=contact, text=_text(mail), now=now, **_message_fields(mail, row)
+            ticket, actor=None, contact=contact, text=text, now=now, **_message_fields(mail, row)
         )
         return _Outcome(Status.PROCESSED, [*flags, "reply", "reopened"], ticket, message)
     if thanks and _within_window(ticket, now):
@@ -448,11 +454,10 @@ def _mark_failing(addresses: tuple[str, ...], report: str, now: datetime) -> int
 
 
 def _text(mail: ParsedMail) -> str:
-    if mail.text.strip():
-        return mail.text
-    if "unparsed" in mail.defects:
+    """The text as sent (empty stays empty: nothing is invented), except for unreadable mail."""
+    if not mail.text.strip() and "unparsed" in mail.defects:
         return _("(This mail could not be read; the original is kept as it arrived.)")
-    return _("(no text)")
+    return mail.text
 
 
 def _message_fields(mail: ParsedMail, row: RawMessage) -> dict[str, Any]:
