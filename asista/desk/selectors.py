@@ -236,13 +236,13 @@ def timeline(ticket: Ticket, *, include_notes: bool = True) -> list[TimelineItem
     ]
     if include_notes:
         items += [
-            TimelineItem("time", e.started_at, e)
+            TimelineItem("time", e.created_at, e)
             for e in TimeEntry.objects.filter(ticket=ticket).select_related("agent")
         ]
-    items += [
-        TimelineItem("event", e.created_at, e)
-        for e in Event.objects.filter(ticket=ticket).select_related("actor")
-    ]
+    events = Event.objects.filter(ticket=ticket).select_related("actor")
+    if not include_notes:  # customers see the transitions, not the SLA bookkeeping
+        events = events.exclude(from_state="")
+    items += [TimelineItem("event", e.created_at, e) for e in events]
     return sorted(items, key=lambda item: (item.at, item.kind != "event"))
 
 

@@ -1,14 +1,14 @@
 """Mail from unknown senders, waiting for a dispatcher: link it to a contact or reject it.
 
-The decisions belong to the mail intake (`asista.mail.ingest.triage_link` / `triage_reject`);
-until it offers them the board lists the mail and says so.
+The decisions belong to the mail intake (`asista.mail.triage.triage_link` / `triage_reject`);
+this module only finds or creates the contact the dispatcher chose.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from asista.core.errors import PermissionRefused, TransitionRefused
@@ -16,17 +16,11 @@ from asista.core.roles import is_dispatcher
 from asista.customers.models import Contact, Customer
 from asista.customers.services import contact_create
 from asista.mail.models import RawMessage
+from asista.mail.triage import triage_link, triage_reject
 
 
 def waiting(limit: int = 50) -> list[RawMessage]:
     return list(RawMessage.objects.filter(status=RawMessage.Status.TRIAGE).order_by("received_at")[:limit])
-
-
-def _ingest_service(name: str) -> Any:
-    try:
-        return getattr(import_module("asista.mail.ingest"), name)
-    except (ImportError, AttributeError) as exc:
-        raise TransitionRefused(_("Triage is not available yet: the mail intake does not offer it.")) from exc
 
 
 def _contact(data: Any, raw: RawMessage) -> Contact:
@@ -44,6 +38,7 @@ def _contact(data: Any, raw: RawMessage) -> Contact:
     return contact_create(customer=customer, name=name, emails=[raw.from_address])
 
 
+@transaction.atomic
 def decide(*, pk: int, decision: str, data: Any, actor: Any) -> str:
     """Link the mail to a contact (creating the contact if asked) or reject it."""
     if not is_dispatcher(actor):
@@ -52,9 +47,8 @@ def decide(*, pk: int, decision: str, data: Any, actor: Any) -> str:
     if raw is None:
         raise TransitionRefused(_("This message was already triaged."))
     if decision == "reject":
-        _ingest_service("triage_reject")(raw, actor)
+        triage_reject(raw, actor=actor, reason=str(data.get("reason", "")))
         return _("Message rejected.")
-    link = _ingest_service("triage_link")
     contact = _contact(data, raw)
-    link(raw, contact, actor)
+    triage_link(raw, contact=contact, actor=actor)
     return _("Message linked to %(name)s.") % {"name": contact.name}

@@ -156,7 +156,7 @@ def act(request: HttpRequest, number: int, action: str) -> HttpResponse:
         except DomainError as exc:
             errors = _errors(exc)
         found.refresh_from_db()
-    context = _ticket_page(request, found, errors=errors, **{f"{action}_form": form})
+    context = _ticket_page(request, found, errors=errors, failed_action=action, **{f"{action}_form": form})
     return render(request, "portal/ticket.html", context, status=400)
 
 

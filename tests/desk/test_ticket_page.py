@@ -97,7 +97,9 @@ def test_blocked_files_are_refused_with_the_reason(client, dispatcher, agent, ti
     assert "Vezi fișierul" in response.content.decode()
 
 
-def test_the_ticket_page_reads_in_a_bounded_number_of_queries(client, agent, ticket, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+def test_the_ticket_page_reads_in_a_bounded_number_of_queries(
+    client, agent, ticket, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
     client.force_login(agent)
     for i in range(10):
         workflow.ticket_add_note(ticket, actor=agent, text=f"notă {i}")

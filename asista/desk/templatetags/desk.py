@@ -71,6 +71,11 @@ def event_label(kind: str) -> str:
         "cancelled": _("cancelled"),
         "replied": _("replied"),
         "reclassified": _("kind or priority changed"),
+        "sla_met": _("SLA target met"),
+        "sla_breached": _("SLA target breached"),
+        "sla_reopened": _("SLA clock restarted"),
+        "sla_warned": _("SLA warning"),
+        "sla_overdue": _("SLA overdue"),
     }
     return str(labels.get(kind, kind.replace("_", " ")))
 

@@ -1,0 +1,161 @@
+"""The whole workflow of DOMAIN.md §2 in a real browser (Debian's Chromium), desk and portal.
+
+Screenshots of each step go to test-artifacts/workflow-NN-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import need_service
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.service]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        need_service(f"Chromium is missing at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Person:
+    """One logged-in browser context."""
+
+    def __init__(self, browser: Any, base: str, login: str, password: str, path: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ro-RO")
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.page.goto(base + path)
+        self.page.fill("#id_username", login)
+        self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def go(self, path: str) -> Any:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def submit(self, action: str) -> None:
+        with self.page.expect_navigation():
+            self.page.click(f"form[action$='/{action}/'] button[type=submit]")
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"workflow-{name}.png"), full_page=True)
+
+
+def _open(page: Any, action: str) -> None:
+    details = page.locator(f"details#act-{action}")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_whole_workflow_in_the_browser(browser, live_server):  # type: ignore[no-untyped-def]
+    from asista.tickets.models import State, Ticket
+    from tests import factories
+
+    dispatcher = factories.staff("dispatcher", first_name="Dana", last_name="Dispecer")
+    agent = factories.staff("agent", first_name="Andrei", last_name="Agent")
+    person = factories.contact(factories.customer(plan="expert", name="Brașovia SRL"), name="Maria Pop")
+    url = live_server.url
+
+    customer = Person(browser, url, person.email, "pw", "/portal/login/")
+    page = customer.go("/portal/tickets/new/")
+    page.fill("#id_subject", "Nu se tipărește factura")
+    page.check("input[name=kind][value=support]")
+    page.fill("#id_text", "Din meniul Facturi, butonul Tipărește nu face nimic.")
+    page.set_input_files(
+        "#id_attachments",
+        files=[{"name": "eroare.txt", "mimeType": "text/plain", "buffer": b"Eroare 42 la tiparire"}],
+    )
+    with page.expect_navigation():
+        page.click("form.request-form button[type=submit]")
+    number = int(re.search(r"/portal/tickets/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    assert page.locator("a", has_text="eroare.txt").count() == 1
+    customer.shot("01-customer-submitted")
+
+    desk = Person(browser, url, dispatcher.username, "pw", "/login/")
+    page = desk.go(f"/desk/t/{number}/")
+    page.select_option("#id_assign-assignee", str(agent.pk))
+    desk.submit("assign")
+    desk.shot("02-dispatcher-assigned")
+
+    worker = Person(browser, url, agent.username, "pw", "/login/")
+    page = worker.go("/desk/")
+    assert page.locator(f"a[href='/desk/t/{number}/']").count() >= 1
+    worker.shot("03-agent-queue")
+    page = worker.go(f"/desk/t/{number}/")
+    worker.submit("start")
+    _open(page, "ask")
+    page.fill("#id_ask-text", "Ce imprimantă folosiți și ce mesaj apare?")
+    worker.submit("ask")
+    assert Ticket.objects.get(number=number).state == State.WAITING
+    worker.shot("04-agent-asked")
+
+    page = customer.go(f"/portal/tickets/{number}/")
+    page.fill("#id_message-text", "HP LaserJet; nu apare niciun mesaj.")
+    customer.submit("message")
+    assert Ticket.objects.get(number=number).state == State.IN_PROGRESS
+    customer.shot("05-customer-answered")
+
+    page = worker.go(f"/desk/t/{number}/")
+    _open(page, "time")
+    page.fill("#id_time-minutes", "40")
+    page.wait_for_function("document.querySelector('#units-preview').textContent.includes('2')")
+    worker.shot("06-agent-units-preview")
+    worker.submit("time")
+    _open(page, "resolve")
+    page.fill("#id_resolve-text", "Driverul imprimantei a fost reinstalat.")
+    worker.submit("resolve")
+    assert Ticket.objects.get(number=number).state == State.RESOLVED
+    worker.shot("07-agent-resolved")
+
+    page = customer.go(f"/portal/tickets/{number}/")
+    page.fill("#id_reopen-text", "Merge, dar tipărește pe două pagini.")
+    customer.submit("reopen")
+    assert Ticket.objects.get(number=number).state == State.IN_PROGRESS
+    customer.shot("08-customer-reopened")
+
+    page = worker.go(f"/desk/t/{number}/")
+    _open(page, "resolve")
+    page.fill("#id_resolve-text", "Am setat formatul A4 în șablonul de tipărire.")
+    worker.submit("resolve")
+    worker.shot("09-agent-resolved-again")
+
+    page = customer.go(f"/portal/tickets/{number}/")
+    customer.submit("accept")
+    assert Ticket.objects.get(number=number).state == State.CLOSED
+    customer.shot("10-customer-accepted")
+
+    page = customer.go("/portal/statement/")
+    assert page.locator(".units-used").inner_text().strip() == "2"
+    customer.shot("11-customer-statement")
+    for who in (customer, desk, worker):
+        who.context.close()
