@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -106,6 +106,7 @@ class MonthDraft:
     lines: tuple[DraftLine, ...]
     usage: units.MonthUnits | None = None
     entry_ids: tuple[int, ...] = field(default=())
+    late_ids: tuple[int, ...] = field(default=())
 
     @property
     def net_eur(self) -> Decimal:
@@ -269,6 +270,41 @@ def _travel_lines(entries: Iterable[Entry], plan: PlanTerms, default_km: int | N
     return lines
 
 
+def _work_lines(
+    entries: Sequence[Entry], plan: PlanTerms, year: int, month: int, included: int, carried_in: int = 0
+) -> tuple[list[DraftLine], units.MonthUnits]:
+    """Units beyond `included`, hourly work and travel of one month's entries."""
+    last = month_bounds(year, month)[1]
+    usage = units.month_units(
+        work=[units.Work(e.request, e.started, e.minutes) for e in entries if e.kind in UNIT_KINDS],
+        included_units=included,
+        unit_price=plan.unit_price,
+        unit_minutes=plan.unit_minutes,
+        carry_over=plan.carry_over_units,
+        carried_in=carried_in,
+    )
+    lines = []
+    if usage.overage:
+        text = f"Unități de asistență peste cele {usage.allowance} incluse, {_label(year, month)}"
+        ids = tuple(e.entry_id for e in entries if e.kind in UNIT_KINDS and e.entry_id is not None)
+        lines.append(DraftLine("units", text, Decimal(usage.overage), "C62", plan.unit_price, last, "", ids))
+    return lines + _hourly_lines(entries, plan, last), usage
+
+
+def _late_lines(late: Sequence[Entry], plan: PlanTerms, default_km: int | None) -> list[DraftLine]:
+    """Entries logged after their month was invoiced: each month rounded on its own, no included
+    units left (that month's allowance was settled by its invoice), VAT by their own month."""
+    by_month: dict[tuple[int, int], list[Entry]] = {}
+    for entry in late:
+        by_month.setdefault((entry.started.year, entry.started.month), []).append(entry)
+    lines: list[DraftLine] = []
+    for (year, month), items in sorted(by_month.items()):
+        work, _ = _work_lines(items, plan, year, month, included=0)
+        lines += [replace(line, description=f"{line.description} (înregistrat ulterior)") for line in work]
+        lines += _travel_lines(items, plan, default_km)
+    return lines
+
+
 def month_draft(
     *,
     contracts: Sequence[ContractTerms],
@@ -277,26 +313,19 @@ def month_draft(
     month: int,
     default_km: int | None = None,
     carried_in: int = 0,
+    late: Sequence[Entry] = (),
 ) -> MonthDraft:
-    """Every billable line of one customer's month M; `entries` are M's unbilled time entries."""
+    """Every billable line of one customer's month M.
+
+    `entries` are M's unbilled time entries; `late` are entries of earlier, already invoiced
+    months that were logged after their invoice (billed now, see `_late_lines`).
+    """
     if not contracts:
         return MonthDraft(year, month, ())
     plan = max(contracts, key=lambda c: c.starts_on).plan  # the plan in force at month end
-    last = month_bounds(year, month)[1]
     lines = subscription_lines(contracts, year, month)
-    usage = units.month_units(
-        work=[units.Work(e.request, e.started, e.minutes) for e in entries if e.kind in UNIT_KINDS],
-        included_units=plan.included_units,
-        unit_price=plan.unit_price,
-        unit_minutes=plan.unit_minutes,
-        carry_over=plan.carry_over_units,
-        carried_in=carried_in,
-    )
-    if usage.overage:
-        text = f"Unități de asistență peste cele {usage.allowance} incluse, {_label(year, month)}"
-        ids = tuple(e.entry_id for e in entries if e.kind in UNIT_KINDS and e.entry_id is not None)
-        lines.append(DraftLine("units", text, Decimal(usage.overage), "C62", plan.unit_price, last, "", ids))
-    lines += _hourly_lines(entries, plan, last)
-    lines += _travel_lines(entries, plan, default_km)
-    all_ids = tuple(e.entry_id for e in entries if e.entry_id is not None)
-    return MonthDraft(year, month, tuple(lines), usage, all_ids)
+    work, usage = _work_lines(entries, plan, year, month, plan.included_units, carried_in)
+    lines += work + _travel_lines(entries, plan, default_km) + _late_lines(late, plan, default_km)
+    all_ids = tuple(e.entry_id for e in (*entries, *late) if e.entry_id is not None)
+    late_ids = tuple(e.entry_id for e in late if e.entry_id is not None)
+    return MonthDraft(year, month, tuple(lines), usage, all_ids, late_ids)

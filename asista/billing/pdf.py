@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,9 @@ COLUMNS = (  # (title, width mm, align)
     ("Valoare lei", 24, "R"),
     ("TVA", 12, "R"),
 )
+# fontTools logs a dozen INFO lines per subset (one per PDF); under an INFO root logger that
+# costs more than the rendering itself.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 UNIT_NAMES = {"C62": "buc", "HUR": "ore", "MON": "lună", "ANN": "an", "KMT": "km"}
 
 

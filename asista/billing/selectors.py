@@ -78,16 +78,19 @@ def customer_party(customer: Customer) -> Party:
 
 
 def entry_values(
-    *, customer_ids: Sequence[int], start: datetime, end: datetime
+    *, customer_ids: Sequence[int] | None, start: datetime, end: datetime, unbilled_only: bool = False
 ) -> dict[int, list[drafting.Entry]]:
-    """Unbilled (or draft-billed) time entries of the window, as plain values per customer."""
-    rows = (
-        TimeEntry.objects.filter(customer_id__in=customer_ids, started_at__gte=start, started_at__lt=end)
-        .exclude(invoice__status=Invoice.Status.ISSUED)
-        .order_by("started_at", "id")
-        .values_list(
-            "id", "customer_id", "ticket__number", "kind", "started_at", "minutes", "km", "inside_brasov"
-        )
+    """Time entries of the window not on an issued invoice (with `unbilled_only`: on no invoice at
+    all), as plain values per customer; all customers when `customer_ids` is None."""
+    query = TimeEntry.objects.filter(started_at__gte=start, started_at__lt=end)
+    if customer_ids is not None:
+        query = query.filter(customer_id__in=customer_ids)
+    if unbilled_only:
+        query = query.filter(invoice__isnull=True)
+    else:
+        query = query.exclude(invoice__status=Invoice.Status.ISSUED)
+    rows = query.order_by("started_at", "id").values_list(
+        "id", "customer_id", "ticket__number", "kind", "started_at", "minutes", "km", "inside_brasov"
     )
     zone = timezone.get_default_timezone()
     by_customer: dict[int, list[drafting.Entry]] = defaultdict(list)

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,7 @@ from asista.core.clock import now as clock_now
 from asista.core.counters import next_value
 from asista.customers.models import Contract
 
+T = TypeVar("T")
 DEFAULT_BNR_URL = "https://curs.bnr.ro/nbrfxrates.xml"
 
 
@@ -211,9 +213,27 @@ def _draft_invoice(customer_id: int, draft: drafting.MonthDraft) -> tuple[Invoic
     return invoice, lines
 
 
-def _month_drafts(
+LATE_LOOKBACK_MONTHS = 12
+
+
+def _issued_months(customer_ids: Sequence[int] | None, year: int, month: int) -> set[tuple[int, int, int]]:
+    """(customer, year, month) already invoiced, from M−12 to M."""
+    since = year * 12 + month - 1 - LATE_LOOKBACK_MONTHS
+    rows = Invoice.objects.filter(
+        status=Invoice.Status.ISSUED, kind=Invoice.Kind.INVOICE, year__gte=since // 12
+    )
+    if customer_ids is not None:
+        rows = rows.filter(customer_id__in=customer_ids)
+    return {
+        (c, y, m)
+        for c, y, m in rows.values_list("customer_id", "year", "month")
+        if since <= y * 12 + m - 1 <= year * 12 + month - 1
+    }
+
+
+def _contracts_by_customer(
     year: int, month: int, customer_ids: Sequence[int] | None
-) -> dict[int, drafting.MonthDraft]:
+) -> dict[int, list[Contract]]:
     first, last = drafting.month_bounds(year, month)
     contracts = Contract.objects.filter(starts_on__lte=last).exclude(ends_on__lt=first)
     contracts = contracts.exclude(status=Contract.Status.DRAFT).select_related("plan", "customer")
@@ -222,16 +242,37 @@ def _month_drafts(
     by_customer: dict[int, list[Contract]] = defaultdict(list)
     for contract in contracts:
         by_customer[contract.customer_id].append(contract)
+    return by_customer
+
+
+def _month_drafts(
+    year: int, month: int, customer_ids: Sequence[int] | None
+) -> dict[int, drafting.MonthDraft]:
+    """Drafts of month M. A customer already invoiced for M is skipped: whatever is logged for M
+    after that is billed by the next run as late work."""
+    issued = _issued_months(customer_ids, year, month)
+    by_customer = _contracts_by_customer(year, month, customer_ids)
     start, end = _month_window(year, month)
-    entries = entry_values(customer_ids=list(by_customer), start=start, end=end)
+    entries = entry_values(customer_ids=customer_ids, start=start, end=end)
+    back_year, back_month0 = divmod(year * 12 + month - 1 - LATE_LOOKBACK_MONTHS, 12)
+    lookback = _month_window(back_year, back_month0 + 1)[0]
+    earlier = entry_values(customer_ids=customer_ids, start=lookback, end=start, unbilled_only=True)
     drafts = {}
     for customer_id, items in by_customer.items():
+        if (customer_id, year, month) in issued:
+            continue
+        late = [
+            e
+            for e in earlier.get(customer_id, [])
+            if (customer_id, e.started.year, e.started.month) in issued
+        ]
         draft = drafting.month_draft(
             contracts=[contract_terms(c) for c in items],
             entries=entries.get(customer_id, []),
             year=year,
             month=month,
             default_km=items[0].customer.distance_km,
+            late=late,
         )
         if draft.lines:
             drafts[customer_id] = draft
@@ -246,15 +287,17 @@ def invoice_drafts_for_month(
     Issued invoices and the time entries they billed are untouched; unbilled entries of the month
     are linked to the new draft, so the draft and its entries stay traceable.
     """
-    drafts = _month_drafts(year, month, customer_ids)
     with transaction.atomic():
         old = Invoice.objects.filter(
             year=year, month=month, status=Invoice.Status.DRAFT, kind=Invoice.Kind.INVOICE
         )
         if customer_ids is not None:
             old = old.filter(customer_id__in=customer_ids)
+        # Unlink first: the late entries of earlier months must be free again to be drafted.
         TimeEntry.objects.filter(invoice__in=old).update(invoice=None)
+        InvoiceLine.objects.filter(invoice__in=old).delete()  # one DELETE; lines have no dependants
         old.delete()
+        drafts = _month_drafts(year, month, customer_ids)
         pairs = [_draft_invoice(customer_id, draft) for customer_id, draft in drafts.items()]
         invoices = Invoice.objects.bulk_create([invoice for invoice, _ in pairs], batch_size=1000)
         lines = []
@@ -263,15 +306,33 @@ def invoice_drafts_for_month(
                 line.invoice = invoice
             lines += invoice_lines
         InvoiceLine.objects.bulk_create(lines, batch_size=2000)
-        _link_entries(invoices, drafts)
+        _link_entries(year, month, invoices, drafts)
     return invoices
 
 
-def _link_entries(invoices: Sequence[Invoice], drafts: dict[int, drafting.MonthDraft]) -> None:
-    pairs = [(invoice.pk, drafts[invoice.customer_id].entry_ids) for invoice in invoices]
-    for invoice_id, ids in pairs:
-        if ids:
-            TimeEntry.objects.filter(pk__in=ids, invoice__isnull=True).update(invoice_id=invoice_id)
+def _link_entries(
+    year: int, month: int, invoices: Sequence[Invoice], drafts: dict[int, drafting.MonthDraft]
+) -> None:
+    """Link the entries each draft was computed from to it.
+
+    M's own entries in one UPDATE (the month's entries on no invoice, matched to their customer's
+    draft; customers without a draft keep NULL); the few late entries by id.
+    """
+    start, end = _month_window(year, month)
+    draft = Invoice.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        year=year,
+        month=month,
+        status=Invoice.Status.DRAFT,
+        kind=Invoice.Kind.INVOICE,
+    ).values("pk")[:1]
+    TimeEntry.objects.filter(started_at__gte=start, started_at__lt=end, invoice__isnull=True).update(
+        invoice=Subquery(draft)
+    )
+    for invoice in invoices:
+        late = drafts[invoice.customer_id].late_ids
+        if late:
+            TimeEntry.objects.filter(pk__in=late, invoice__isnull=True).update(invoice=invoice)
 
 
 # --- issuing --------------------------------------------------------------------------------
@@ -314,9 +375,15 @@ def _vat_for(line: InvoiceLine, rates: Any, seller_pays_vat: bool) -> tuple[VatC
     return category, percent_for(category, line.service_date, rates)
 
 
+def _fixed(value: T | None, name: str) -> T:
+    if value is None:
+        raise ValueError(f"the invoice has no {name} yet: issue it first")
+    return value
+
+
 def _fix_rate(invoice: Invoice, issue_date: date) -> None:
-    if invoice.kind == Invoice.Kind.CREDIT_NOTE and invoice.original_id:
-        original = invoice.original
+    original = invoice.original
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE and original is not None:
         invoice.bnr_rate, invoice.bnr_date = original.bnr_rate, original.bnr_date
         invoice.markup, invoice.rate = original.markup, original.rate
         return
@@ -340,21 +407,22 @@ def _pure_line(row: InvoiceLine) -> Line:
 def document_of(invoice: Invoice) -> Document:
     """The pure document of an issued (or being issued) invoice, from its frozen values."""
     original = invoice.original
+    rate = _fixed(invoice.rate, "exchange rate")
     return Document(
         kind=CREDIT_NOTE if invoice.kind == Invoice.Kind.CREDIT_NOTE else INVOICE,
         number=invoice.full_number or "",
-        issue_date=invoice.issue_date,
-        due_date=invoice.due_date,
+        issue_date=_fixed(invoice.issue_date, "issue date"),
+        due_date=_fixed(invoice.due_date, "due date"),
         seller=Party(**invoice.seller_snapshot),
         buyer=Party(**invoice.buyer_snapshot),
-        totals=compute([_pure_line(row) for row in invoice.lines.all()], invoice.rate),
-        rate=invoice.rate,
-        bnr_rate=invoice.bnr_rate,
-        bnr_date=invoice.bnr_date,
+        totals=compute([_pure_line(row) for row in invoice.lines.all()], rate),
+        rate=rate,
+        bnr_rate=_fixed(invoice.bnr_rate, "BNR rate"),
+        bnr_date=_fixed(invoice.bnr_date, "BNR date"),
         markup=invoice.markup,
         period_start=invoice.period_start,
         period_end=invoice.period_end,
-        original_number=original.full_number if original else "",
+        original_number=(original.full_number or "") if original else "",
         original_date=original.issue_date if original else None,
     )
 
@@ -366,7 +434,7 @@ def _freeze_lines(invoice: Invoice, seller: Seller) -> None:
     for line in lines:
         category, percent = _vat_for(line, rates, seller.tax_id.upper().startswith("RO"))
         line.vat_category, line.vat_percent = category.value, percent
-    totals = compute([_pure_line(line) for line in lines], invoice.rate)
+    totals = compute([_pure_line(line) for line in lines], _fixed(invoice.rate, "exchange rate"))
     for line, priced in zip(lines, totals.lines, strict=True):
         line.unit_price_ron, line.net_ron, line.net_eur = (
             priced.unit_price_ron,

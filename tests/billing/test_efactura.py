@@ -97,3 +97,15 @@ def test_the_validator_catches_a_wrong_customization(validators: Validators) -> 
 @given(doc=documents())
 def test_every_generated_document_validates(validators: Validators, doc: Document) -> None:
     assert_valid(validators, doc)
+
+
+def test_an_invoice_with_a_credit_of_unused_days_validates(validators: Validators) -> None:
+    """A mid-year change: new annual fee 3450 and a credit line of −1 × 793.97 EUR."""
+    lines = [
+        Line("Abonament anual Expert, 01.10.2026–30.09.2027", Decimal(1), "ANN", Decimal("3000.00")),
+        Line("Posturi de lucru, abonament anual", Decimal(3), "C62", Decimal("150.00")),
+        Line("Credit zile neutilizate, abonament anual Expert", Decimal(-1), "C62", Decimal("793.97")),
+    ]
+    doc = make_document(lines)
+    assert doc.totals.net_eur == Decimal("2656.03")
+    assert_valid(validators, doc)

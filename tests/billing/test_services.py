@@ -216,3 +216,25 @@ def test_a_statement_traces_units_to_tickets(agent) -> None:
     (row,) = statement.tickets
     assert (row.minutes, row.units, row.included, row.overage) == (40, 2, 2, 0)
     assert "Tichet #" in selectors.statement_text(statement)
+
+
+def test_time_logged_after_its_month_was_invoiced_is_billed_by_the_next_run(agent, series, rates) -> None:
+    """March invoiced with 5 units (all included). A 31-minute entry for 30 March logged later:
+    March is not drafted again; April's run bills it as late work, 2 units with none included
+    (March's allowance was settled), 2 × 25 = 50 EUR, plus April's fee 300. Rerunning April
+    gives the same draft."""
+    customer = expert_customer()
+    ticket = factories.ticket(factories.contact(customer))
+    log(ticket, agent, "assistance", at(2026, 3, 2), 150)
+    (march,) = services.invoice_drafts_for_month(year=2026, month=3, customer_ids=[customer.pk])
+    services.invoice_issue(invoice=march, issue_date=date(2026, 4, 1))
+    late = log(ticket, agent, "assistance", at(2026, 3, 30), 31)
+    assert services.invoice_drafts_for_month(year=2026, month=3, customer_ids=[customer.pk]) == []
+    for _ in range(2):
+        (april,) = services.invoice_drafts_for_month(year=2026, month=4, customer_ids=[customer.pk])
+        assert [(line.kind, line.net_eur, line.service_date) for line in april.lines.all()] == [
+            ("subscription", Decimal("300.00"), date(2026, 4, 30)),
+            ("units", Decimal("50.00"), date(2026, 3, 31)),
+        ]
+        late.refresh_from_db()
+        assert late.invoice_id == april.pk
