@@ -11,8 +11,9 @@ In-Reply-To/References, all with the ticket tag in the subject, rewritten from t
 so that every mail goes the full way (new ticket with SLA clocks and acknowledgement, or reply);
 the tag is honoured only for the ticket customer's contacts, a rule the peer does not have.
 
-Each database runs in a fresh interpreter on a fresh database (SQLite file in a temporary folder;
-PostgreSQL database `asista_bench_mail`, ANALYZEd after seeding). Timed: the `mail_ingest` calls
+Mails go in batches of 100, as `asista mail ingest FOLDER` reads them. Each database runs in a
+fresh interpreter on a fresh database (SQLite file in a temporary folder; PostgreSQL database
+`asista_bench_mail`, ANALYZEd after seeding). Timed: the `mail_ingest_many` calls
 only (raw file written, parse, dedup, threading, workflow, acknowledgement into the outbox).
 Queries are counted with an execute wrapper (what CaptureQueriesContext sees, without its cost).
 """
@@ -128,8 +129,14 @@ def seed_desk(n: int, seed: int, inbox: Path) -> tuple[int, int]:
             channel="email",
             message_id=mid,
         )
-        existing.append({"id": ticket.number, "title": ticket.subject, "description": "Exportul nu merge.",
-                         "message_id": mid})
+        existing.append(
+            {
+                "id": ticket.number,
+                "title": ticket.subject,
+                "description": "Exportul nu merge.",
+                "message_id": mid,
+            }
+        )
     bench_ingest.generate_mailbox(n, inbox, existing, seed)
     for path in inbox.glob("*.eml"):
         retag(path)
@@ -144,8 +151,9 @@ def timed_ingest(raws: list[bytes]) -> dict[str, Any]:
 
     from django.db import connection
 
-    from asista.mail.ingest import mail_ingest
+    from asista.mail.ingest import mail_ingest_many
     from asista.mail.models import RawMessage
+    from asista.mail.sources import BATCH_MAILS
 
     queries = [0]
 
@@ -156,9 +164,9 @@ def timed_ingest(raws: list[bytes]) -> dict[str, Any]:
     outcomes: Counter[str] = Counter()
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        for raw in raws:
-            result = mail_ingest(raw, source=RawMessage.Source.FILE)
-            outcomes[",".join(result.flags)] += 1
+        for start in range(0, len(raws), BATCH_MAILS):  # as `asista mail ingest FOLDER` does
+            for result in mail_ingest_many(raws[start : start + BATCH_MAILS], source=RawMessage.Source.FILE):
+                outcomes[",".join(result.flags)] += 1
         seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 3),
@@ -180,7 +188,11 @@ def run_asista(db: str, n: int, seed: int) -> dict[str, Any]:
             env["DATABASE_URL"] = PG_BENCH
         proc = subprocess.run(
             [sys.executable, __file__, "--child", str(n), "--seed", str(seed)],
-            env=env, capture_output=True, text=True, check=False, cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
         )
         if proc.returncode != 0:
             raise SystemExit(f"{db} run failed:\n{proc.stderr[-4000:]}")
@@ -201,14 +213,19 @@ def run_peer(n: int, db: str) -> dict[str, Any] | None:
     env = {**os.environ, "PEER_RESULTS": str(results)}
     if db == "postgres":
         env["PEER_DB"] = "postgres"
-    setup = subprocess.run(["bash", str(PEER / "setup.sh")], env=env, capture_output=True, text=True,
-                           check=False)
+    setup = subprocess.run(
+        ["bash", str(PEER / "setup.sh")], env=env, capture_output=True, text=True, check=False
+    )
     if setup.returncode != 0:
         print(f"peer setup failed ({db}): {setup.stderr[-500:]}", file=sys.stderr)
         return None
     proc = subprocess.run(
         ["/tmp/peer-venv/bin/python", "bench_ingest.py", "--sizes", str(n), "--runs", "1"],
-        env=env, cwd=PEER, capture_output=True, text=True, check=False,
+        env=env,
+        cwd=PEER,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     files = sorted(results.glob("ingest-*.json"))
     if proc.returncode != 0 or not files:
@@ -222,15 +239,20 @@ def run_peer(n: int, db: str) -> dict[str, Any] | None:
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--db", default="sqlite,postgres")
@@ -248,8 +270,10 @@ def main() -> None:
             peer = run_peer(args.n, db)
             if peer:
                 ratio = ours["msgs_per_s"] / peer["msgs_per_s"]
-                line += (f" | peer {peer['msgs_per_s']:6.1f} msg/s {peer['queries_per_msg']:5.2f} q/msg"
-                         f" | ratio {ratio:4.1f}x")
+                line += (
+                    f" | peer {peer['msgs_per_s']:6.1f} msg/s {peer['queries_per_msg']:5.2f} q/msg"
+                    f" | ratio {ratio:4.1f}x"
+                )
         print(line, flush=True)
         print(f"          outcomes {json.dumps(ours['outcomes'])}", flush=True)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from imapclient import IMAPClient
 
 from asista.core.clock import now as clock_now
-from asista.mail.ingest import mail_ingest
+from asista.mail.ingest import mail_ingest_many
 from asista.mail.models import Mailbox, RawMessage
 
 log = logging.getLogger(__name__)
@@ -59,17 +59,14 @@ def imap_poll(mailbox: Mailbox, *, now: datetime, limit: int = DEFAULT_LIMIT) ->
         uids = sorted(client.search(_unprocessed(mailbox)))[:limit]
         for start in range(0, len(uids), FETCH_CHUNK):
             chunk = uids[start : start + FETCH_CHUNK]
-            done = []
             fetched = client.fetch(chunk, ["BODY.PEEK[]"])  # PEEK: a person's \Seen stays theirs
-            for uid in chunk:
-                raw = fetched.get(uid, {}).get(b"BODY[]")
-                if raw is None:  # expunged meanwhile by someone else
-                    continue
-                result = mail_ingest(bytes(raw), source=RawMessage.Source.IMAP, now=now)
-                duplicates += result.duplicate
-                ingested += not result.duplicate
-                done.append(uid)
-            _mark_done(client, mailbox, done)
+            # A uid missing from the answer was expunged meanwhile by someone else.
+            done = [uid for uid in chunk if fetched.get(uid, {}).get(b"BODY[]") is not None]
+            raws = [bytes(fetched[uid][b"BODY[]"]) for uid in done]
+            results = mail_ingest_many(raws, source=RawMessage.Source.IMAP, now=now)
+            duplicates += sum(r.duplicate for r in results)
+            ingested += sum(not r.duplicate for r in results)
+            _mark_done(client, mailbox, done)  # every outcome above is committed
     return PollReport(mailbox.name, ingested, duplicates)
 
 

@@ -17,14 +17,20 @@ docs/mail.md; in short:
 5. A reply to a resolved ticket reopens it unless it only says thanks; a reply to a closed ticket
    opens a new ticket linked to it (a thank-you within ASISTA_REOPEN_WINDOW_DAYS is just kept).
 6. Mail from an address that belongs to no contact waits in triage (`asista.mail.triage`).
-7. The row's final status is written last; a crash in between leaves it `received`, and
-   `mail_retry_received` finishes it (the Message it produced, if any, is found by `raw_id`).
+7. The rows' final statuses are written last, one statement per batch; a crash in between
+   leaves them `received`, and `mail_retry_received` finishes them (the Message a row produced,
+   if any, is found by `raw_id`).
+
+Mails are taken in batches (`mail_ingest_many`): one INSERT stores a batch's raw rows, one query
+per kind fetches its senders and the tickets it threads into (`asista.mail.lookups`), one UPDATE
+records the outcomes; what remains per mail is the workflow's own transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,14 +39,15 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import Count, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from asista.core.clock import now as clock_now
 from asista.customers.models import Contact, ContactEmail
 from asista.mail import threads
-from asista.mail.models import OutboundEmail, RawMessage, raw_path
+from asista.mail.lookups import Lookups, Sender, reference_ids
+from asista.mail.models import RawMessage, raw_path
 from asista.mail.parsing import ParsedMail, parse
 from asista.tickets import workflow
 from asista.tickets.attachments import NewAttachment
@@ -92,9 +99,11 @@ class _Outcome:
 
 
 @dataclass(frozen=True)
-class _Sender:
-    contact: Contact | None
-    recent_acks: int
+class _Item:
+    raw: bytes
+    digest: str
+    path: str
+    mail: ParsedMail
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -106,34 +115,67 @@ def mail_ingest(raw: bytes, *, source: str, now: datetime | None = None) -> Inge
     Runs in autocommit (each workflow call is its own transaction): call it outside
     `transaction.atomic()` so that the raw row is durable before the ticket work starts.
     """
+    return mail_ingest_many([raw], source=source, now=now)[0]
+
+
+def mail_ingest_many(
+    raws: Sequence[bytes], *, source: str, now: datetime | None = None
+) -> list[IngestResult]:
+    """`mail_ingest` for a batch, in order, with a handful of queries per batch besides the workflow.
+
+    A mail may answer one earlier in the same batch. When this returns, every outcome is committed.
+    """
     now = now or clock_now()
-    digest = hashlib.sha256(raw).hexdigest()
-    path = raw_store_file(digest, raw)
-    mail = parse_safely(raw)
-    row = _insert_raw(digest=digest, path=path, size=len(raw), mail=mail, source=source, now=now)
-    if row is None:
-        return _duplicate(digest, mail.message_id)
-    return mail_process(row, mail, now=now)
+    items = [_item(raw) for raw in raws]
+    rows = _insert_raws(items, source=source, now=now)
+    fresh = [(row, item.mail) for row, item in zip(rows, items, strict=True) if row is not None]
+    processed = iter(_process_batch(fresh, now=now))
+    results: list[IngestResult | None] = [next(processed) if row else None for row in rows]
+    duplicates = [item for item, result in zip(items, results, strict=True) if result is None]
+    known = iter(_duplicates(duplicates))
+    return [result or next(known) for result in results]
 
 
 def mail_process(
     row: RawMessage, mail: ParsedMail, *, now: datetime, contact: Contact | None = None
 ) -> IngestResult:
-    """Route a stored raw message (status `received`) and record the outcome on its row.
+    """Route one stored raw message (status `received`) and record the outcome on its row.
 
     `contact` overrides the sender lookup: a dispatcher linking an unknown sender (triage).
-    An unexpected error leaves the row `received` with the error, for `mail_retry_received`.
     """
+    return _process_batch([(row, mail)], now=now, contact=contact)[0]
+
+
+def _process_batch(
+    pairs: list[tuple[RawMessage, ParsedMail]], *, now: datetime, contact: Contact | None = None
+) -> list[IngestResult]:
+    if not pairs:
+        return []
+    lookups = Lookups([mail for _row, mail in pairs], now=now)
+    results = [_process_one(row, mail, now, lookups, contact) for row, mail in pairs]
+    RawMessage.objects.bulk_update(
+        [row for row, _mail in pairs], ["status", "flags", "acknowledged", "error"]
+    )
+    return results
+
+
+def _process_one(
+    row: RawMessage, mail: ParsedMail, now: datetime, lookups: Lookups, contact: Contact | None
+) -> IngestResult:
+    """Route one mail; an unexpected error leaves its row `received`, for `mail_retry_received`."""
     try:
-        outcome = _route(row, mail, now, contact)
+        outcome = _route(row, mail, now, lookups, contact)
     except Exception as exc:  # the raw row keeps the mail; the retry job tries again
         log.exception("ingest of raw message %s failed", row.pk)
+        row.status, row.flags = Status.RECEIVED, ["error"]
         row.error = f"{type(exc).__name__}: {exc}"[:2000]
-        RawMessage.objects.filter(pk=row.pk).update(error=row.error, flags=["error"])
         return IngestResult(row, None, None, False, False, ("error",))
-    row.status, row.flags, row.acknowledged = outcome.status, outcome.flags, outcome.acknowledged
-    RawMessage.objects.filter(pk=row.pk).update(
-        status=outcome.status, flags=outcome.flags, acknowledged=outcome.acknowledged, error=""
+    lookups.learn(mail, outcome.ticket, acknowledged=outcome.acknowledged)
+    row.status, row.flags, row.acknowledged, row.error = (
+        outcome.status,
+        outcome.flags,
+        outcome.acknowledged,
+        "",
     )
     return IngestResult(
         row, outcome.ticket, outcome.message, outcome.created_ticket, False, tuple(outcome.flags)
@@ -147,11 +189,9 @@ def mail_retry_received(*, now: datetime, older_than: timedelta = timedelta(minu
     """
     rows = list(RawMessage.objects.filter(status=Status.RECEIVED, received_at__lte=now - older_than))
     done = set(Message.objects.filter(raw__in=rows).values_list("raw_id", flat=True))
-    for row in rows:
-        if row.pk in done:
-            RawMessage.objects.filter(pk=row.pk).update(status=Status.PROCESSED, error="")
-            continue
-        mail_process(row, parse_safely(raw_read(row)), now=now)
+    RawMessage.objects.filter(pk__in=done).update(status=Status.PROCESSED, error="")
+    pending = [(row, parse_safely(raw_read(row))) for row in rows if row.pk not in done]
+    _process_batch(pending, now=now)
     return len(rows)
 
 
@@ -180,18 +220,40 @@ def parse_safely(raw: bytes) -> ParsedMail:
         return ParsedMail(defects=("unparsed", "parser-exception"))
 
 
-def _insert_raw(
-    *, digest: str, path: str, size: int, mail: ParsedMail, source: str, now: datetime
-) -> RawMessage | None:
-    """Insert the row unless the mail is already stored (same bytes or same Message-ID).
+def _item(raw: bytes) -> _Item:
+    digest = hashlib.sha256(raw).hexdigest()
+    path = raw_store_file(digest, raw)  # the bytes are on disk before any database work
+    return _Item(raw, digest, path, parse_safely(raw))
 
-    One statement, `INSERT … ON CONFLICT DO NOTHING RETURNING id` (SQLite ≥ 3.35, PostgreSQL):
-    the unique constraints decide, so two workers receiving the same mail store it once.
+
+INSERT_CHUNK = 200
+
+
+def _insert_raws(items: list[_Item], *, source: str, now: datetime) -> list[RawMessage | None]:
+    """Insert the rows of mails not stored yet; None where the mail is a duplicate.
+
+    `INSERT … ON CONFLICT DO NOTHING RETURNING` (SQLite ≥ 3.35, PostgreSQL): the unique
+    constraints on sha256 and Message-ID decide, so two workers receiving the same mail store it
+    once, and a mail twice in one batch is stored once.
     """
+    rows = [_raw_row(item, source, now) for item in items]
+    inserted: dict[str, int] = {}
+    for start in range(0, len(rows), INSERT_CHUNK):
+        inserted.update(_insert_chunk(rows[start : start + INSERT_CHUNK]))
+    kept: list[RawMessage | None] = []
+    for row in rows:
+        pk = inserted.pop(row.sha256, None)  # pop: identical bytes twice, only the first is new
+        row.pk = pk
+        kept.append(row if pk is not None else None)
+    return kept
+
+
+def _raw_row(item: _Item, source: str, now: datetime) -> RawMessage:
+    mail = item.mail
     row = RawMessage(
-        sha256=digest,
+        sha256=item.digest,
         message_id=mail.message_id[:998],
-        size=size,
+        size=len(item.raw),
         source=source,
         status=Status.RECEIVED,
         from_address=mail.from_address.lower()[:320],
@@ -199,47 +261,59 @@ def _insert_raw(
         received_at=now,
         flags=[],
     )
-    row.file.name = path
-    fields = [f for f in RawMessage._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    table = connection.ops.quote_name(str(RawMessage._meta.db_table))
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING id",
-            values,
-        )
-        found = cursor.fetchone()
-    if found is None:
-        return None
-    row.pk = found[0]
+    row.file.name = item.path
     return row
 
 
-def _duplicate(digest: str, message_id: str) -> IngestResult:
-    match = Q(sha256=digest) | Q(message_id=message_id) if message_id else Q(sha256=digest)
-    row = RawMessage.objects.filter(match).order_by("pk").first()
-    assert row is not None, "the conflicting row exists: the insert just collided with it"
-    message = Message.objects.select_related("ticket").filter(raw=row).order_by("pk").first()
-    ticket = message.ticket if message else None
-    created = bool(ticket and "new" in row.flags)
-    return IngestResult(row, ticket, message, created, True, ("duplicate",))
+def _insert_chunk(rows: list[RawMessage]) -> dict[str, int]:
+    fields = [f for f in RawMessage._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
+    table = connection.ops.quote_name(str(RawMessage._meta.db_table))
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+    sql = f"INSERT INTO {table} ({columns}) VALUES {marks} ON CONFLICT DO NOTHING RETURNING id, sha256"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return {sha: int(pk) for pk, sha in cursor.fetchall()}
+
+
+def _duplicates(items: list[_Item]) -> list[IngestResult]:
+    """What the first delivery of each of these mails became: two queries for the lot."""
+    if not items:
+        return []
+    digests = {i.digest for i in items}
+    ids = {i.mail.message_id for i in items if i.mail.message_id}
+    rows = list(RawMessage.objects.filter(Q(sha256__in=digests) | Q(message_id__in=ids)).order_by("pk"))
+    by_digest = {r.sha256: r for r in rows}
+    by_id = {r.message_id: r for r in reversed(rows) if r.message_id}
+    messages: dict[int, Message] = {}
+    for found in Message.objects.select_related("ticket").filter(raw__in=rows).order_by("-pk"):
+        messages[int(found.raw_id or 0)] = found  # ordered newest first: the first one wins
+    results = []
+    for item in items:
+        row = by_digest.get(item.digest) or by_id[item.mail.message_id]
+        message = messages.get(row.pk)
+        ticket = message.ticket if message else None
+        created = bool(ticket and "new" in row.flags)
+        results.append(IngestResult(row, ticket, message, created, True, ("duplicate",)))
+    return results
 
 
 # --- routing ----------------------------------------------------------------------------------
 
 
-def _route(row: RawMessage, mail: ParsedMail, now: datetime, forced: Contact | None) -> _Outcome:
+def _route(
+    row: RawMessage, mail: ParsedMail, now: datetime, lookups: Lookups, forced: Contact | None
+) -> _Outcome:
     unparsed = "unparsed" in mail.defects
     if _is_our_own(mail):
         return _Outcome(Status.IGNORED, ["loop"])
     if mail.is_bounce:
-        return _route_bounce(row, mail, now)
+        return _route_bounce(row, mail, now, lookups)
     if mail.is_auto_reply:
-        return _route_auto_reply(row, mail, now)
-    sender = _Sender(forced, 0) if forced else _sender(mail.from_address, now)
-    ticket = _ticket_by_reference(mail)
+        return _route_auto_reply(row, mail, now, lookups)
+    sender = Sender(forced) if forced else lookups.sender(mail.from_address)
+    ticket = lookups.ticket_by_ids(reference_ids(mail))
     flags: list[str] = ["unparsed"] if unparsed else []
     if ticket is not None:
         if sender.contact is not None and sender.contact.customer_id == ticket.customer_id:
@@ -248,7 +322,7 @@ def _route(row: RawMessage, mail: ParsedMail, now: datetime, forced: Contact | N
             # They hold our Message-ID, so the mail belongs here, from someone we do not know
             # (a colleague in Cc, a forward): kept on the ticket, answering nothing.
             return _add_to_open(ticket, None, mail, row, now, [*flags, "reply", "foreign_sender"])
-    tagged = _ticket_by_tag(mail.subject) if ticket is None else None
+    tagged = lookups.ticket_by_tag(mail.subject) if ticket is None else None
     if tagged is not None:
         if sender.contact is not None and sender.contact.customer_id == tagged.customer_id:
             return _route_reply(tagged, sender, mail, row, now, flags)
@@ -267,9 +341,9 @@ def _is_our_own(mail: ParsedMail) -> bool:
     return bool(mail.from_address) and mail.from_address.lower() == support
 
 
-def _route_bounce(row: RawMessage, mail: ParsedMail, now: datetime) -> _Outcome:
-    ids = [mail.bounce_original_message_id] if mail.bounce_original_message_id else []
-    ticket = _ticket_by_ids(ids) if ids else None
+def _route_bounce(row: RawMessage, mail: ParsedMail, now: datetime, lookups: Lookups) -> _Outcome:
+    original = mail.bounce_original_message_id
+    ticket = lookups.ticket_by_ids([original]) if original else None
     if ticket is None:
         return _Outcome(Status.IGNORED, ["bounce"])
     flags = ["bounce"]
@@ -280,8 +354,8 @@ def _route_bounce(row: RawMessage, mail: ParsedMail, now: datetime) -> _Outcome:
     return _Outcome(Status.PROCESSED, flags, ticket, message)
 
 
-def _route_auto_reply(row: RawMessage, mail: ParsedMail, now: datetime) -> _Outcome:
-    ticket = _ticket_by_reference(mail)
+def _route_auto_reply(row: RawMessage, mail: ParsedMail, now: datetime, lookups: Lookups) -> _Outcome:
+    ticket = lookups.ticket_by_ids(reference_ids(mail))
     if ticket is None:
         return _Outcome(Status.IGNORED, ["auto_reply"])
     message = _keep_as_note(ticket, mail, row, now, ["auto_reply"])
@@ -289,7 +363,7 @@ def _route_auto_reply(row: RawMessage, mail: ParsedMail, now: datetime) -> _Outc
 
 
 def _route_reply(
-    ticket: Ticket, sender: _Sender, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str]
+    ticket: Ticket, sender: Sender, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str]
 ) -> _Outcome:
     contact = sender.contact
     assert contact is not None
@@ -347,7 +421,7 @@ def _keep_as_note(
 
 
 def _new_ticket(
-    sender: _Sender,
+    sender: Sender,
     mail: ParsedMail,
     row: RawMessage,
     now: datetime,
@@ -375,7 +449,7 @@ def _new_ticket(
     return _Outcome(Status.PROCESSED, flags, ticket, None, True, acknowledge)
 
 
-def _may_acknowledge(mail: ParsedMail, sender: _Sender) -> tuple[bool, str]:
+def _may_acknowledge(mail: ParsedMail, sender: Sender) -> tuple[bool, str]:
     """Acknowledge unless the sender asked for no automatic answer or had enough this hour."""
     if mail.suppress_auto_reply:
         return False, "no_ack_requested"
@@ -392,53 +466,6 @@ def _within_window(ticket: Ticket, now: datetime) -> bool:
 
 
 # --- queries ----------------------------------------------------------------------------------
-
-
-def _sender(address: str, now: datetime) -> _Sender:
-    """The active contact owning `address` and how many acknowledgements it had this hour: one query.
-
-    The address is compared lower-cased, which the `contact_email_unique_ci` index serves.
-    """
-    address = address.strip().lower()
-    if not address:
-        return _Sender(None, 0)
-    recent = (
-        RawMessage.objects.filter(
-            from_address=address, acknowledged=True, received_at__gte=now - timedelta(hours=1)
-        )
-        .values("from_address")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    row = (
-        ContactEmail.objects.annotate(lower=Lower("address"), recent_acks=Subquery(recent))
-        .select_related("contact__customer")
-        .filter(lower=address, contact__is_active=True)
-        .first()
-    )
-    if row is None:
-        return _Sender(None, 0)
-    return _Sender(row.contact, int(row.recent_acks or 0))
-
-
-def _ticket_by_reference(mail: ParsedMail) -> Ticket | None:
-    ids = threads.reference_ids(in_reply_to=mail.in_reply_to, references=mail.references)
-    return _ticket_by_ids(ids) if ids else None
-
-
-def _ticket_by_ids(ids: list[str]) -> Ticket | None:
-    """The newest ticket holding any of these Message-IDs, received or sent: one query.
-
-    Newest wins because a follow-up ticket's thread also quotes its closed predecessor's ids.
-    """
-    received = Message.objects.filter(message_id__in=ids).values("ticket_id")
-    sent = OutboundEmail.objects.filter(message_id__in=ids).values("ticket_id")
-    return Ticket.objects.filter(Q(pk__in=received) | Q(pk__in=sent)).order_by("-number").first()
-
-
-def _ticket_by_tag(subject: str) -> Ticket | None:
-    number = threads.subject_ticket_number(subject)
-    return Ticket.objects.filter(number=number).first() if number is not None else None
 
 
 def _mark_failing(addresses: tuple[str, ...], report: str, now: datetime) -> int:

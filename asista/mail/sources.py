@@ -27,6 +27,24 @@ def read_sources(target: str) -> Iterator[tuple[str, bytes]]:
         raise FileNotFoundError(target)
 
 
+BATCH_MAILS = 100
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+def batches(sources: Iterator[tuple[str, bytes]]) -> Iterator[list[tuple[str, bytes]]]:
+    """Group mails for `mail_ingest_many`: up to BATCH_MAILS mails or BATCH_BYTES bytes each."""
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+    for name, raw in sources:
+        batch.append((name, raw))
+        size += len(raw)
+        if len(batch) >= BATCH_MAILS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _folder(path: Path) -> Iterator[tuple[str, bytes]]:
     parts = [path / "new", path / "cur"]
     folders = [p for p in parts if p.is_dir()] or [path]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from asista.mail.ingest import mail_ingest, mail_retry_received
+from asista.mail.ingest import mail_ingest, mail_ingest_many, mail_retry_received
 from asista.mail.models import OutboundEmail, RawMessage
 from asista.tickets.models import Message, Ticket
 from tests.mail.ingest_support import DOMAIN, SUPPORT, known, raw_mail
@@ -244,3 +244,41 @@ def test_a_reply_costs_at_most_eight_queries() -> None:
         result = ingest(raw_mail(subject="Re: x", in_reply_to="<first@client.example>"))
     assert result.ticket == first.ticket
     assert len(statements(queries)) <= 8, "\n".join(statements(queries))
+
+
+def test_a_batch_threads_a_reply_to_a_mail_earlier_in_the_same_batch() -> None:
+    known("ana@client.example")
+    first, reply = mail_ingest_many(
+        [raw_mail(message_id="<a1@client.example>"), raw_mail(in_reply_to="<a1@client.example>")],
+        source=RawMessage.Source.FILE,
+        now=timezone.now(),
+    )
+    assert first.created_ticket and reply.ticket == first.ticket and "reply" in reply.flags
+
+
+def test_a_mail_twice_in_one_batch_is_stored_once() -> None:
+    known("ana@client.example")
+    raw = raw_mail()
+    first, again = mail_ingest_many([raw, raw], source=RawMessage.Source.FILE, now=timezone.now())
+    assert first.created_ticket and again.duplicate and again.ticket == first.ticket
+    assert RawMessage.objects.count() == 1
+
+
+def test_the_batch_rate_limits_acknowledgements_as_it_goes(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ASISTA_MAIL_ACK_LIMIT_PER_HOUR = 2
+    known("ana@client.example")
+    raws = [raw_mail(text=f"cererea {i}") for i in range(4)]
+    results = mail_ingest_many(raws, source=RawMessage.Source.FILE, now=timezone.now())
+    assert ["ack_rate_limited" in r.flags for r in results] == [False, False, True, True]
+
+
+def test_the_pipeline_around_the_workflow_costs_a_few_queries_per_batch() -> None:
+    """Fifty replies: the raw INSERT, the lookups and the status UPDATE are per batch; what is
+    left per mail is the workflow's (lock, message, ticket update)."""
+    known("ana@client.example")
+    first = ingest(raw_mail(message_id="<root@client.example>"))
+    raws = [raw_mail(in_reply_to="<root@client.example>", text=f"detaliul {i}") for i in range(50)]
+    with CaptureQueriesContext(connection) as queries:
+        results = mail_ingest_many(raws, source=RawMessage.Source.FILE, now=timezone.now())
+    assert all(r.ticket == first.ticket for r in results)
+    assert len(statements(queries)) <= 3 * 50 + 5, "\n".join(statements(queries)[:12])

@@ -79,15 +79,17 @@ def _ingest(command: BaseCommand, path: str) -> None:
     """Print one JSON line per mail: file, ticket, message, created_ticket, duplicate, flags."""
     from django.db import DatabaseError
 
-    from asista.mail.ingest import mail_ingest
+    from asista.mail.ingest import mail_ingest_many
     from asista.mail.models import RawMessage
-    from asista.mail.sources import read_sources
+    from asista.mail.sources import batches, read_sources
 
     source = RawMessage.Source.PIPE if path == "-" else RawMessage.Source.FILE
     try:
-        for name, raw in read_sources(path):
-            line = {"file": name, **mail_ingest(raw, source=source).as_dict()}
-            command.stdout.write(json.dumps(line, ensure_ascii=False))
+        for batch in batches(read_sources(path)):
+            results = mail_ingest_many([raw for _name, raw in batch], source=source)
+            for (name, _raw), result in zip(batch, results, strict=True):
+                line = {"file": name, **result.as_dict()}
+                command.stdout.write(json.dumps(line, ensure_ascii=False))
     except FileNotFoundError as exc:
         raise CommandError(f"no such file or folder: {exc}") from exc
     except DatabaseError as exc:  # nothing was stored: tell the MTA to try again later
