@@ -157,5 +157,13 @@ def test_the_whole_workflow_in_the_browser(browser, live_server):  # type: ignor
     page = customer.go("/portal/statement/")
     assert page.locator(".units-used").inner_text().strip() == "2"
     customer.shot("11-customer-statement")
+    page = customer.go("/portal/tickets/new/")
+    page.check("input[name=kind][value=urgent]")
+    assert page.locator(".urgent-box").is_visible()
+    customer.shot("12-customer-urgent-explained")
+    for who, path in ((customer, f"/portal/tickets/{number}/"), (worker, "/desk/?view=all")):
+        who.page.set_viewport_size({"width": 390, "height": 844})
+        who.go(path)
+        who.shot(f"13-phone-{'portal' if who is customer else 'desk'}")
     for who in (customer, desk, worker):
         who.context.close()
