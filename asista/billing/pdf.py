@@ -121,8 +121,17 @@ def _totals(pdf: FPDF, doc: Document) -> None:
         pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
 
 
-def render(doc: Document) -> bytes:
-    """The PDF bytes of `doc`, with the exchange rate and its BNR date printed."""
+def _appendix(pdf: FPDF, title: str, text: str) -> None:
+    pdf.add_page()
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 8)
+    pdf.multi_cell(0, 4, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def render(doc: Document, *, appendix: str = "") -> bytes:
+    """The PDF bytes of `doc`, with the exchange rate and its BNR date printed; `appendix` (the
+    month's statement) follows on its own page."""
     pdf = _new_pdf()
     pdf.set_title(f"{doc.number}")
     _header(pdf, doc)
@@ -130,4 +139,6 @@ def render(doc: Document) -> bytes:
     for index, priced in enumerate(doc.totals.lines, start=1):
         _row(pdf, _line_cells(index, priced))
     _totals(pdf, doc)
+    if appendix:
+        _appendix(pdf, "Anexă: situația lunii", appendix)
     return bytes(pdf.output())

@@ -20,7 +20,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from asista.billing import drafting, efactura, fx
+from asista.billing import drafting, efactura, fx, pdf
 from asista.billing.document import CREDIT_NOTE, INVOICE, Document, Line, Party, compute
 from asista.billing.models import (
     ExchangeRate,
@@ -38,6 +38,8 @@ from asista.billing.selectors import (
     dated_vat_rates,
     entry_values,
     rate_for,
+    statement_for,
+    statement_text,
 )
 from asista.billing.vat import VatCategory, percent_for
 from asista.core.clock import now as clock_now
@@ -491,6 +493,15 @@ def invoice_issue(
         locked.issued_by = by
         locked.save()
     return locked
+
+
+def invoice_pdf(*, invoice: Invoice) -> bytes:
+    """The PDF of an issued invoice, with the month's statement attached (DOMAIN.md §2.7)."""
+    appendix = ""
+    if invoice.kind == Invoice.Kind.INVOICE:
+        statement = statement_for(customer=invoice.customer, year=invoice.year, month=invoice.month)
+        appendix = statement_text(statement)
+    return pdf.render(document_of(invoice), appendix=appendix)
 
 
 def credit_note_create(

@@ -149,6 +149,7 @@ def test_issuing_uses_the_last_rate_before_a_holiday_and_freezes(
     xml = invoice.efactura_xml.encode()
     assert validators.xsd_errors(xml) == [] and validators.fatal(xml) == []
     assert pdf.render(services.document_of(invoice)).startswith(b"%PDF")
+    assert services.invoice_pdf(invoice=invoice).count(b"/Type /Page\n") == 2  # invoice + statement
     invoice.reason = "changed"
     with pytest.raises(FrozenError):
         invoice.save()

@@ -2,6 +2,8 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asista.billing.units import Work, month_units, units_for
 
@@ -77,3 +79,17 @@ def test_unused_units_are_lost_unless_the_plan_carries_them_over() -> None:
 def test_it_refuses_a_float_price() -> None:
     with pytest.raises(TypeError):
         month_units(work=[Work("A", at(2), 10)], included_units=0, unit_price=25.0)  # type: ignore[arg-type]
+
+
+@given(
+    minutes=st.lists(st.integers(min_value=0, max_value=600), min_size=0, max_size=30),
+    included=st.integers(min_value=0, max_value=20),
+)
+def test_units_split_into_included_and_overage(minutes: list[int], included: int) -> None:
+    """Σ units = included used + overage; the allowance is used before anything is charged."""
+    work = [Work(f"R{i}", at(1 + i % 28), m) for i, m in enumerate(minutes)]
+    month = month_units(work=work, included_units=included, unit_price=Decimal(25))
+    assert month.units == sum(max(1, -(-m // 30)) for m in minutes)
+    assert month.included + month.overage == month.units
+    assert month.included == min(included, month.units)
+    assert month.amount == Decimal(25) * month.overage
