@@ -40,6 +40,10 @@ class SendReport:
     retrying: int
     failed: int
 
+    def __int__(self) -> int:
+        """How many went out: what the jobs module counts."""
+        return self.sent
+
 
 def outbox_send_due(*, now: datetime | None = None, limit: int = 100) -> SendReport:
     """Send up to `limit` due outbox rows; safe to run in any number of workers at once."""

@@ -282,3 +282,66 @@ def test_the_pipeline_around_the_workflow_costs_a_few_queries_per_batch() -> Non
         results = mail_ingest_many(raws, source=RawMessage.Source.FILE, now=timezone.now())
     assert all(r.ticket == first.ticket for r in results)
     assert len(statements(queries)) <= 3 * 50 + 5, "\n".join(statements(queries)[:12])
+
+
+# --- triage -----------------------------------------------------------------------------------
+
+
+def test_a_dispatcher_links_a_waiting_mail_and_it_becomes_a_ticket(dispatcher) -> None:  # type: ignore[no-untyped-def]
+    from asista.mail.triage import triage_link
+
+    waiting = ingest(raw_mail(sender="nou@client.example")).raw
+    contact = known("nou@client.example")
+    result = triage_link(waiting, contact=contact, actor=dispatcher)
+    assert result.created_ticket and result.ticket.contact == contact
+    assert RawMessage.objects.get().status == RawMessage.Status.PROCESSED
+
+
+def test_a_linked_mail_that_answers_a_thread_joins_it(dispatcher) -> None:  # type: ignore[no-untyped-def]
+    from asista.mail.triage import triage_link
+
+    contact = known("ana@client.example")
+    ticket = ingest(raw_mail(message_id="<t1@client.example>")).ticket
+    waiting = ingest(raw_mail(sender="ion@client.example", subject=f"Re: [#{ticket.number}] x")).raw
+    assert waiting.status == RawMessage.Status.TRIAGE
+    from tests import factories
+
+    colleague = factories.contact(contact.customer, emails=["ion@client.example"], login=False)
+    assert triage_link(waiting, contact=colleague, actor=dispatcher).ticket == ticket
+
+
+def test_a_dispatcher_rejects_a_waiting_mail(dispatcher) -> None:  # type: ignore[no-untyped-def]
+    from asista.mail.triage import triage_reject
+
+    waiting = ingest(raw_mail(sender="spam@spam.example")).raw
+    triage_reject(waiting, actor=dispatcher, reason="spam")
+    row = RawMessage.objects.get()
+    assert row.status == RawMessage.Status.REJECTED and row.error == "spam"
+    assert not Ticket.objects.exists() and not OutboundEmail.objects.exists()
+
+
+def test_triage_is_for_dispatchers_and_only_once(dispatcher, agent) -> None:  # type: ignore[no-untyped-def]
+    from asista.core.errors import PermissionRefused, TransitionRefused
+    from asista.mail.triage import triage_reject
+
+    waiting = ingest(raw_mail(sender="spam@spam.example")).raw
+    with pytest.raises(PermissionRefused):
+        triage_reject(waiting, actor=agent)
+    triage_reject(waiting, actor=dispatcher)
+    with pytest.raises(TransitionRefused):
+        triage_reject(waiting, actor=dispatcher)
+
+
+def test_rejected_mail_files_are_purged_after_the_keeping_time(dispatcher, settings) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from asista.mail.services import rejected_mail_purge
+    from asista.mail.triage import triage_reject
+
+    now = timezone.now()
+    waiting = ingest(raw_mail(sender="spam@spam.example"), now=now).raw
+    stored = Path(settings.MEDIA_ROOT) / waiting.file.name
+    triage_reject(waiting, actor=dispatcher)
+    assert rejected_mail_purge(now=now + timedelta(days=29), keep_days=30) == 0
+    assert rejected_mail_purge(now=now + timedelta(days=31), keep_days=30) == 1
+    assert not stored.exists() and "purged" in RawMessage.objects.get().flags
