@@ -42,6 +42,7 @@ class TicketFact(models.Model):
             models.Index(fields=["arrival_month", "first_response_minutes"], name="fact_month_response"),
             models.Index(fields=["resolved_month", "resolution_minutes"], name="fact_month_resolution"),
             models.Index(fields=["customer_id", "arrival_month"], name="fact_customer_month"),
+            models.Index(fields=["customer_id", "resolved_month"], name="fact_customer_resolved"),
             models.Index(
                 fields=["arrival_month", "arrival_weekday", "arrival_hour"], name="fact_month_arrival"
             ),
@@ -113,3 +114,26 @@ class RefreshMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Snapshot(models.Model):
+    """A query result of the reports, valid for one generation of the facts.
+
+    The facts change only when they are refreshed, so an aggregate over them (a percentile over
+    a year of tickets) is computed once per refresh and read back by every page and process until
+    the next one. `facts_refresh` computes the default period's right away.
+    """
+
+    name = models.CharField(_("name"), max_length=64)
+    params = models.CharField(_("parameters"), max_length=200)
+    generation = models.PositiveIntegerField(_("generation"))
+    data = models.JSONField(_("data"))
+    created_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        constraints = [models.UniqueConstraint(fields=["name", "params"], name="snapshot_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.params}"

@@ -24,7 +24,7 @@ from asista.billing import units as unit_rules
 from asista.billing.models import TimeEntry
 from asista.customers.models import Contract, Plan
 from asista.reports.durations import ticket_durations
-from asista.reports.models import CustomerMonth, RefreshMark, SlaFact, TicketFact
+from asista.reports.models import CustomerMonth, RefreshMark, SlaFact, Snapshot, TicketFact
 from asista.sla.calendar import BusinessCalendar
 from asista.sla.models import Calendar, Clock
 from asista.sla.selectors import business_calendar
@@ -83,6 +83,11 @@ def facts_refresh(*, now: datetime, full: bool = False) -> RefreshResult:
     months = _refresh_customer_months(first_month, now)
     generation = (mark.generation if mark else 0) + 1
     RefreshMark.objects.update_or_create(name=MARK, defaults={"started_at": now, "generation": generation})
+    from asista.reports.selectors import warm
+
+    this_month = local_month(now)
+    warm(first=add_months(this_month, -11), last=this_month)
+    Snapshot.objects.exclude(generation=generation).delete()
     return RefreshResult(len(ids), clock_count, months, since is None, generation)
 
 

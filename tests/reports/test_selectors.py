@@ -153,3 +153,22 @@ def test_arrivals_per_weekday_and_hour(refreshed: Desk) -> None:
         (5, 10): 1,  # T6
         (1, 11): 1,  # T7
     }
+
+
+def test_a_snapshot_serves_a_figure_until_the_next_refresh(refreshed: Desk) -> None:
+    from asista.reports.models import TicketFact
+
+    def march() -> tuple[int, float, float]:
+        return stats(selectors.time_stats(measure="first_response", by="month", first=MARCH, last=MARCH))[
+            MARCH
+        ]
+
+    assert march() == (4, 90.0, 162.0)
+    TicketFact.objects.filter(ticket=refreshed.tickets["T4"]).update(first_response_minutes=None)
+    assert march() == (4, 90.0, 162.0)  # the facts did not change through a refresh
+    facts_refresh(now=NOW, full=True)
+    assert march() == (4, 90.0, 162.0)  # the refresh recomputed T4's fact from the ticket
+    refreshed.tickets["T4"].first_response_at = None
+    refreshed.tickets["T4"].save()
+    facts_refresh(now=NOW, full=True)
+    assert march() == (3, 60.0, 108.0)  # 30, 60, 120: p90 at 1.8 → 60 + 0.8·60
