@@ -134,11 +134,13 @@ class Clock(models.Model):
         ordering = ["ticket", "due_at"]
         constraints = [models.UniqueConstraint(fields=["ticket", "target"], name="sla_clock_one_per_target")]
         indexes = [
-            # The periodic check reads only running clocks, by due time and by warning time.
+            # The periodic check reads only clocks still owed a notice, by due and by warning time.
             models.Index(
                 fields=["due_at"],
-                name="sla_clock_running_due",
-                condition=models.Q(stopped_at__isnull=True, paused_at__isnull=True),
+                name="sla_clock_breach_pending",
+                condition=models.Q(
+                    stopped_at__isnull=True, paused_at__isnull=True, breach_notified_at__isnull=True
+                ),
             ),
             models.Index(
                 fields=["warn_at"],

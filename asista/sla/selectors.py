@@ -11,7 +11,7 @@ overrides per lookup.
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -101,3 +101,20 @@ def calendar_for_ticket(ticket: Ticket) -> BusinessCalendar:
     """The business calendar that measures `ticket`'s clocks."""
     row = calendar_row_for_ticket(ticket)
     return build_calendar(calendar_spec(row)) if row is not None else build_calendar(CalendarSpec())
+
+
+def sla_badges(ticket_ids: list[int], *, now: datetime) -> dict[int, str]:
+    """For the desk: "breached" or "warning" per ticket with a running clock past a threshold.
+
+    One query for any number of tickets; tickets with nothing to flag are left out.
+    """
+    from asista.sla.models import Clock
+
+    badges: dict[int, str] = {}
+    running = Clock.objects.filter(ticket_id__in=ticket_ids, stopped_at__isnull=True, paused_at__isnull=True)
+    for ticket_id, due_at, warn_at in running.values_list("ticket_id", "due_at", "warn_at"):
+        if due_at <= now:
+            badges[ticket_id] = "breached"
+        elif warn_at <= now and badges.get(ticket_id) != "breached":
+            badges[ticket_id] = "warning"
+    return badges

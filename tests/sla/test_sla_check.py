@@ -93,3 +93,11 @@ def test_the_share_is_configurable(settings, agent, dispatcher) -> None:
     customer = factories.customer(plan="expert")
     ticket = factories.ticket(factories.contact(customer), now=at("2026-03-02 09:00"))
     assert Clock.objects.get(ticket=ticket).warn_at == at("2026-03-02 12:00")
+
+
+def test_the_desk_gets_a_badge_per_ticket(ticket) -> None:
+    from asista.sla.selectors import sla_badges
+
+    assert sla_badges([ticket.pk], now=at("2026-03-02 10:00")) == {}
+    assert sla_badges([ticket.pk], now=at("2026-03-02 14:00")) == {ticket.pk: "warning"}
+    assert sla_badges([ticket.pk], now=at("2026-03-02 15:00")) == {ticket.pk: "breached"}
