@@ -29,14 +29,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/asista_bench_desk")
 SQLITE_PATH = ROOT / "var" / "bench" / "desk.sqlite3"
-WORDS = (
+_VOCABULARY = (
     "factura bon fiscal imprimanta casa marcat raport lunar stoc gestiune salariu declaratie "
     "balanta contabilitate client furnizor licenta parola server backup actualizare eroare "
     "tipărire export import xml efactura anaf spv certificat semnatura inventar plata banca "
     "extras curs valutar tva cota articol pret discount comanda livrare aviz retur nota "
     "receptie transfer depozit productie reteta cost centru proiect buget angajat concediu "
     "pontaj contract termen scadenta penalitate sold fisa cont jurnal registru ordin"
-).split()
+)
+WORDS = _VOCABULARY.split()
 RARE = [f"cod{n:05d}" for n in range(20000)]
 
 
@@ -364,7 +365,8 @@ def main() -> None:
     report: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average_at_start": os.getloadavg(),
-        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpu, Python {platform.python_version()}",
+        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpu, "
+        f"Python {platform.python_version()}",
     }
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
         _prepare_database(db, args.reseed)

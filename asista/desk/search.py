@@ -19,7 +19,18 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "desk_message_fts"
-PG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(subject, '') || ' ' || coalesce(text, ''))"
+# Romanian (and common Western) letters folded to ASCII, the same in SQL and in Python, so
+# "factura" finds "factură" on PostgreSQL without the unaccent extension (not always allowed).
+ACCENTED = "ăâîșşțţáéíóúäöüàèìòùçñĂÂÎȘŞȚŢÁÉÍÓÚÄÖÜÀÈÌÒÙÇÑ"
+PLAIN = "aaissttaeiouaouaeioucnAAISSTTAEIOUAOUAEIOUCN"
+_FOLD = str.maketrans(ACCENTED, PLAIN)
+PG_FOLD_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION desk_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
+    f"PARALLEL SAFE AS $$ SELECT translate($1, '{ACCENTED}', '{PLAIN}') $$"
+)
+PG_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, desk_fold(coalesce(subject, '') || ' ' || coalesce(text, '')))"
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 SQLITE_SETUP = [
@@ -48,9 +59,10 @@ SQLITE_TEARDOWN = [
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
 POSTGRES_SETUP = [
-    f"CREATE INDEX IF NOT EXISTS desk_message_search ON tickets_message USING gin (({PG_DOCUMENT}))"
+    PG_FOLD_FUNCTION,
+    f"CREATE INDEX IF NOT EXISTS desk_message_search ON tickets_message USING gin (({PG_DOCUMENT}))",
 ]
-POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS desk_message_search"]
+POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS desk_message_search", "DROP FUNCTION IF EXISTS desk_fold(text)"]
 
 
 def words(query: str) -> list[str]:
@@ -69,7 +81,7 @@ def matching_tickets(query: str) -> Q:
     if query.strip().lstrip("#").isdigit():
         return Q(number=int(query.strip().lstrip("#")))
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{term}:*" for term in terms)
+        tsquery = " & ".join(f"{term.translate(_FOLD).lower()}:*" for term in terms)
         sql = f"SELECT ticket_id FROM tickets_message WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s)"
         return Q(pk__in=RawSQL(sql, [tsquery]))
     fts = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
