@@ -69,7 +69,11 @@ def parse(document: bytes) -> list[DayRates]:
         if _local(cube.tag) != "Cube":
             continue
         rates = dict(_rate(r) for r in cube if _local(r.tag) == "Rate")
-        days.append(DayRates(date.fromisoformat(cube.get("date", "")), rates))
+        try:
+            day = date.fromisoformat(cube.get("date", ""))
+        except ValueError as exc:
+            raise BnrFormatError(f"bad Cube date {cube.get('date')!r}") from exc
+        days.append(DayRates(day, rates))
     if not days:
         raise BnrFormatError("no Cube in document")
     return sorted(days, key=lambda d: d.day)

@@ -71,6 +71,12 @@ def _minutes(started_at: datetime, ended_at: datetime | None, minutes: int | Non
     return minutes
 
 
+def _check_minutes(kind: str, minutes: int) -> None:
+    # Every minute of work is charged at least a unit or an increment, so zero would bill air.
+    if minutes < 1 and kind != TimeEntry.Kind.TRAVEL:
+        raise ValidationError(_("A time entry needs at least one minute."))
+
+
 def _check_travel(kind: str, km: Decimal | None, inside_brasov: bool) -> None:
     if kind == TimeEntry.Kind.TRAVEL and not inside_brasov and km is None:
         raise ValidationError(_("Travel outside Brașov needs the km; or tick 'inside Brașov'."))
@@ -93,6 +99,8 @@ def time_entry_log(
     if kind not in TimeEntry.Kind.values:
         raise ValidationError(_("Unknown kind of time entry."))
     _check_travel(kind, km, inside_brasov)
+    duration = _minutes(started_at, ended_at, minutes)
+    _check_minutes(kind, duration)
     return TimeEntry.objects.create(
         ticket=ticket,
         customer_id=ticket.customer_id,
@@ -100,7 +108,7 @@ def time_entry_log(
         kind=kind,
         started_at=started_at,
         ended_at=ended_at,
-        minutes=_minutes(started_at, ended_at, minutes),
+        minutes=duration,
         km=km,
         inside_brasov=inside_brasov,
         note=note,
@@ -122,6 +130,7 @@ def time_entry_update(*, entry: TimeEntry, **changes: Any) -> TimeEntry:
     if "started_at" in changes or "ended_at" in changes:
         entry.minutes = _minutes(entry.started_at, entry.ended_at, entry.minutes)
     _check_travel(entry.kind, entry.km, entry.inside_brasov)
+    _check_minutes(entry.kind, entry.minutes)
     entry.save(update_fields=[*changes, "minutes"])
     return entry
 

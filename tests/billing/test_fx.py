@@ -70,9 +70,21 @@ def test_2026_drops_bgn_and_2022_still_has_hrk() -> None:
     assert "HRK" in fx.parse(daily("2022-06-17"))[0].rates
 
 
-def test_it_refuses_a_page_that_is_not_a_bnr_document() -> None:
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"<html><body>Banca Nationala a Romaniei</body></html>",
+        b"not xml at all",
+        b'<DataSet xmlns="https://www.bnr.ro/xsd"><Body></Body></DataSet>',
+        b'<DataSet xmlns="https://www.bnr.ro/xsd"><Cube date="2026-13-01">'
+        b'<Rate currency="EUR">5</Rate></Cube></DataSet>',
+        b'<DataSet xmlns="https://www.bnr.ro/xsd"><Cube date="2026-01-05">'
+        b'<Rate currency="EUR"></Rate></Cube></DataSet>',
+    ],
+)
+def test_it_refuses_what_is_not_a_bnr_document(document: bytes) -> None:
     with pytest.raises(fx.BnrFormatError):
-        fx.parse(b"<html><body>Banca Nationala a Romaniei</body></html>")
+        fx.parse(document)
 
 
 def test_an_invoice_of_friday_2026_01_02_uses_the_2025_12_31_rate_plus_2_percent(http_root) -> None:

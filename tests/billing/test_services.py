@@ -89,6 +89,13 @@ def test_travel_outside_brasov_needs_km(agent) -> None:
         log(ticket, agent, "travel", at(2026, 3, 2), 0)
 
 
+def test_it_refuses_an_empty_entry_of_work(agent) -> None:
+    ticket = factories.ticket(factories.contact(expert_customer()))
+    with pytest.raises(ValidationError, match="minute"):
+        log(ticket, agent, "assistance", at(2026, 3, 2), 0)
+    assert log(ticket, agent, "travel", at(2026, 3, 2), 0, inside_brasov=True).minutes == 0
+
+
 def test_a_remote_session_creates_its_time_entry(agent) -> None:
     ticket = factories.ticket(factories.contact(expert_customer()))
     session = services.remote_session_log(
