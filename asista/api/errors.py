@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -23,6 +24,19 @@ class Error(Schema):
     """Every non-2xx answer of the API has this shape."""
 
     error: ErrorBody
+
+
+# Documented on every operation: any of them may answer these.
+ERRORS: dict[int, Any] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+    413: Error,
+    422: Error,
+    429: Error,
+}
 
 
 class ApiError(Exception):
@@ -105,4 +119,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return _answer(api, request, exc.status_code, "error", str(exc))
+        code = {400: "bad_request", 413: "too_large"}.get(exc.status_code, "error")
+        return _answer(api, request, exc.status_code, code, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _answer(api, request, 413, "too_large", "The request body is larger than the server accepts.")
+
+    @api.exception_handler(DataError)
+    def bad_data(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # e.g. a NUL character, which PostgreSQL text cannot hold
+        return _answer(api, request, 422, "invalid", "The database refused a value of the request.")

@@ -11,14 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from asista.api.auth import scoped
-from asista.api.errors import ApiError, Error, not_found
+from asista.api.errors import ERRORS, ApiError, not_found
 from asista.api.routers.customers import visible_customer
 from asista.core.roles import contact_of
 
 router = Router(tags=["billing"])
 MAX_ID = 2_147_483_647
 Id = Path(..., ge=1, le=MAX_ID)
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
 
 
 class InvoiceLineOut(Schema):

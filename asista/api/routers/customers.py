@@ -9,11 +9,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from asista.api.auth import scoped
 from asista.api.common import decode_id_cursor, encode_id_cursor
-from asista.api.errors import Error, not_found
+from asista.api.errors import ERRORS, not_found
 from asista.core.errors import PermissionRefused
 from asista.core.roles import contact_of, is_staff_member
 from asista.customers.models import Contact, Contract, Customer, Plan
@@ -22,7 +22,6 @@ from asista.customers.services import contact_create
 router = Router(tags=["customers"])
 MAX_ID = 2_147_483_647
 Id = Path(..., ge=1, le=MAX_ID)
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
 
 
 class CustomerOut(Schema):
@@ -215,7 +214,7 @@ def customer_list(request: HttpRequest, page: Query[Page]) -> Any:
 @router.post("/customers", response={201: CustomerOut, **ERRORS}, **scoped("customers:write"))
 def customer_create(request: HttpRequest, payload: CustomerIn) -> Any:
     _need(request, "customers.add_customer", "add customers")
-    return 201, _save(Customer(**payload.dict()))
+    return Status(201, _save(Customer(**payload.dict())))
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS}, **scoped("customers:read"))
@@ -248,7 +247,7 @@ def contact_list(request: HttpRequest, customer_id: int = Id) -> Any:
 def contact_add(request: HttpRequest, payload: ContactIn, customer_id: int = Id) -> Any:
     customer = visible_customer(request, customer_id)
     _need(request, "customers.add_contact", "add contacts")
-    return 201, contact_create(customer=customer, **payload.dict())
+    return Status(201, contact_create(customer=customer, **payload.dict()))
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, **scoped("customers:read"))
@@ -278,7 +277,7 @@ def contract_add(request: HttpRequest, payload: ContractIn, customer_id: int = I
     if plan is None:
         raise not_found("plan")
     values = payload.dict(exclude={"plan_id"})
-    return 201, _save(Contract(customer=customer, plan=plan, **values))
+    return Status(201, _save(Contract(customer=customer, plan=plan, **values)))
 
 
 @router.get("/plans", response={200: list[PlanOut], **ERRORS}, **scoped("customers:read"))

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from asista.api.auth import scoped
 from asista.api.common import after_write
-from asista.api.errors import ApiError, Error
+from asista.api.errors import ERRORS, ApiError, Error
 from asista.core.clock import now as clock_now
 from asista.core.errors import PermissionRefused
 from asista.core.roles import is_staff_member
 
 router = Router(tags=["mail"])
 MAX_RAW_BYTES = 40 * 1024 * 1024
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 413: Error, 422: Error, 429: Error, 501: Error}
 
 
 class IngestOut(Schema):
@@ -44,7 +43,7 @@ def _describe(result: Any) -> dict[str, Any]:
 
 @router.post(
     "/mail/inbound",
-    response={202: IngestOut, **ERRORS},
+    response={202: IngestOut, 501: Error, **ERRORS},
     auth=scoped("mail:write")["auth"],
     openapi_extra={
         "x-scope": "mail:write",
@@ -70,4 +69,4 @@ def mail_inbound(request: HttpRequest) -> Any:
         raise ApiError(501, "not_implemented", "Mail intake is not installed on this server.") from exc
     result = mail_ingest(raw, source="http", now=clock_now())
     after_write()
-    return 202, _describe(result)
+    return Status(202, _describe(result))

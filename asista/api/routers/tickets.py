@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from asista.api.auth import scoped
 from asista.api.common import (
@@ -19,7 +19,7 @@ from asista.api.common import (
     decode_cursor,
     encode_cursor,
 )
-from asista.api.errors import ApiError, Error, not_found
+from asista.api.errors import ERRORS, ApiError, not_found
 from asista.core.clock import now as clock_now
 from asista.core.errors import PermissionRefused
 from asista.core.roles import contact_of, is_staff_member
@@ -30,7 +30,6 @@ from asista.tickets.models import Attachment, Channel, Event, Kind, Message, Pri
 router = Router(tags=["tickets"])
 MAX_ID = 2_147_483_647
 Number = Path(..., ge=1, le=MAX_ID, description="The ticket number (#123 → 123).")
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -307,7 +306,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn) -> Any:
         attachments=decode_attachments(payload.attachments),
     )
     after_write()
-    return 201, _detail(ticket)
+    return Status(201, _detail(ticket))
 
 
 @router.get("/tickets/{number}", response={200: TicketDetail, **ERRORS}, **scoped("tickets:read"))
@@ -431,7 +430,7 @@ def message_create(request: HttpRequest, payload: TextIn, number: int = Number) 
             ticket, actor=request.user, text=payload.text, attachments=attachments, now=clock_now()
         )
     after_write()
-    return 201, message
+    return Status(201, message)
 
 
 @router.get("/tickets/{number}/notes", response={200: list[MessageOut], **ERRORS}, **scoped("tickets:read"))
@@ -452,7 +451,7 @@ def note_create(request: HttpRequest, payload: TextIn, number: int = Number) -> 
         attachments=decode_attachments(payload.attachments),
         now=clock_now(),
     )
-    return 201, message
+    return Status(201, message)
 
 
 @router.get("/tickets/{number}/events", response={200: list[EventOut], **ERRORS}, **scoped("tickets:read"))
@@ -514,4 +513,4 @@ def time_entry_create(request: HttpRequest, payload: TimeEntryIn, number: int = 
         inside_brasov=payload.inside_brasov,
         note=payload.note,
     )
-    return 201, entry
+    return Status(201, entry)

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 
 from asista.api.auth import scoped
-from asista.api.errors import Error, not_found
+from asista.api.errors import ERRORS, not_found
 from asista.api.models import Webhook
 from asista.api.webhooks import EVENTS, webhook_create
 from asista.core.clock import now as clock_now
@@ -18,7 +18,6 @@ from asista.core.roles import is_administrator
 from asista.customers.models import Customer
 
 router = Router(tags=["webhooks"])
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 
 
 class WebhookOut(Schema):
@@ -63,7 +62,7 @@ def webhook_add(request: HttpRequest, payload: WebhookIn) -> Any:
         actor=request.user,
         now=clock_now(),
     )
-    return 201, hook
+    return Status(201, hook)
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None, **ERRORS}, **scoped("webhooks:manage"))
@@ -72,4 +71,4 @@ def webhook_remove(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=2_
     deleted, _ = Webhook.objects.filter(pk=webhook_id).delete()
     if not deleted:
         raise not_found("webhook")
-    return 204, None
+    return Status(204, None)
