@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from asista.billing.models import TimeEntry
@@ -95,7 +94,13 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
     return tickets
 
 
-# --- keyset pagination over in_queue_order(): urgent desc, due_at asc, created_at asc, id asc -----
+# --- keyset pagination over the queue order: urgent desc, due_at asc (NULL last), created_at, id -----
+
+
+def in_order(tickets: TicketQuerySet) -> TicketQuerySet:
+    """`Ticket.objects.in_queue_order()`, with tickets without a running clock (waiting, closed)
+    last on every database: SQLite would otherwise put NULL due times first, PostgreSQL last."""
+    return tickets.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "created_at", "id")
 
 
 def _encode(ticket: Ticket) -> str:
@@ -119,21 +124,16 @@ def _decode(cursor: str) -> tuple[bool, datetime | None, datetime, int] | None:
 
 
 def _after(cursor: str) -> Q:
-    """Rows after the cursor, in the database's own NULL order for due_at (the index's order)."""
+    """Rows after the cursor in `in_order`."""
     decoded = _decode(cursor)
     if decoded is None:
         return Q()
     urgent, due, created, pk = decoded
     tail = Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk)
-    nulls_first = connection.vendor == "sqlite"  # PostgreSQL sorts NULL last in ascending order
     if due is None:
         due_part = Q(due_at__isnull=True) & tail
-        if nulls_first:
-            due_part |= Q(due_at__isnull=False)
     else:
-        due_part = Q(due_at__gt=due) | (Q(due_at=due) & tail)
-        if not nulls_first:
-            due_part |= Q(due_at__isnull=True)
+        due_part = Q(due_at__gt=due) | (Q(due_at=due) & tail) | Q(due_at__isnull=True)
     if urgent:
         return Q(is_urgent=False) | (Q(is_urgent=True) & due_part)
     return Q(is_urgent=False) & due_part
@@ -149,7 +149,7 @@ def queue_page(
     if cursor:
         tickets = tickets.filter(_after(cursor))
     rows = list(
-        tickets.in_queue_order()
+        in_order(tickets)
         .select_related("customer", "plan", "assignee")
         .only(
             "number",

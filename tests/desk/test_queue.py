@@ -69,8 +69,23 @@ def test_keyset_pages_walk_every_ticket_once_in_queue_order(agent):  # type: ign
             break
     from asista.tickets.models import Ticket
 
-    assert seen == list(Ticket.objects.in_queue_order().values_list("pk", flat=True))
+    assert seen == list(selectors.in_order(Ticket.objects.all()).values_list("pk", flat=True))
+    assert seen == list(Ticket.objects.in_queue_order().values_list("pk", flat=True))  # no NULL due here
     assert seen[0] == tickets[5].pk
+
+
+def test_tickets_without_a_running_clock_come_last_on_every_database(agent, dispatcher):  # type: ignore[no-untyped-def]
+    waiting, running = _tickets(2)
+    workflow.ticket_assign(waiting, actor=dispatcher, assignee=agent)
+    workflow.ticket_start(waiting, actor=agent)
+    workflow.ticket_ask_customer(waiting, actor=agent, text="?")
+    waiting.refresh_from_db()
+    assert waiting.due_at is None
+    first = selectors.queue_page(user=agent, filters=selectors.QueueFilters(view="all"), size=1)
+    second = selectors.queue_page(
+        user=agent, filters=selectors.QueueFilters(view="all"), size=1, cursor=first.next_cursor
+    )
+    assert [first.rows[0].pk, second.rows[0].pk] == [running.pk, waiting.pk]
 
 
 def test_search_finds_words_of_messages_without_diacritics(client, agent):  # type: ignore[no-untyped-def]
