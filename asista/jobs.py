@@ -92,6 +92,14 @@ def mail_poll() -> Any:
     return poll(now=now()) if poll else None
 
 
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("mail-retry")
+def mail_retry_received() -> Any:
+    """Process again raw mail stored but left unprocessed (its worker died mid-way)."""
+    retry = _service("asista.mail.ingest", "mail_retry_received")
+    return retry(now=now()) if retry else None
+
+
 @db_periodic_task(crontab(minute="*"))
 def outbox_sweep() -> int:
     """Send due and retry-due outbox rows; claims make concurrent sweeps harmless."""

@@ -40,6 +40,21 @@ def _raw_mail(ctx: Any, value: Any) -> bytes:
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """schemathesis calls the WSGI app directly, and Django closes the database connection at the
+    end of every request — on PostgreSQL that would end the test's transaction. Django's own test
+    client does the same disconnecting."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(db: Any, administrator: Any) -> str:
     # Something for the fuzzer to find: ticket #1.. of a company with a contact.
