@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # Scopes a token may carry. Read scopes never write; write scopes imply nothing else.
 SCOPES: dict[str, str] = {
-    "tickets:read": "read tickets, messages, notes, events and time entries",
-    "tickets:write": "open tickets, act on them, write messages, notes and time entries",
-    "customers:read": "read customers, contacts, contracts and plans",
-    "customers:write": "create and change customers, contacts, contracts and plans",
-    "billing:read": "read invoices (PDF, e-Factura XML) and monthly statements",
-    "mail:write": "deliver raw inbound email to the help desk",
-    "webhooks:manage": "list, create and remove webhooks",
+    "tickets:read": gettext_noop("read tickets, messages, notes, events and time entries"),
+    "tickets:write": gettext_noop("open tickets, act on them, write messages, notes and time entries"),
+    "customers:read": gettext_noop("read customers, contacts, contracts and plans"),
+    "customers:write": gettext_noop("create and change customers, contacts, contracts and plans"),
+    "billing:read": gettext_noop("read invoices (PDF, e-Factura XML) and monthly statements"),
+    "mail:write": gettext_noop("deliver raw inbound email to the help desk"),
+    "webhooks:manage": gettext_noop("list, create and remove webhooks"),
 }
 
 
