@@ -169,14 +169,23 @@ class SlaRow:
         return round(100 * self.met / total, 1) if total else None
 
 
+def _period(first: date, last: date) -> str:
+    return f"{first.isoformat()}:{last.isoformat()}"
+
+
 def sla_compliance(*, first: date, last: date) -> list[SlaRow]:
-    """Met and breached SLA verdicts per month of the verdict, plan and target."""
-    rows = (
-        SlaFact.objects.filter(month__gte=first, month__lte=last)
-        .values_list("month", "plan_id", "target")
-        .annotate(met_n=Count("pk", filter=Q(met=True)), breached_n=Count("pk", filter=Q(met=False)))
-        .order_by("month", "plan_id", "target")
-    )
+    """Met and breached SLA verdicts per month of the verdict, plan and target (a Snapshot)."""
+
+    def compute() -> list[list[Any]]:
+        rows = (
+            SlaFact.objects.filter(month__gte=first, month__lte=last)
+            .values_list("month", "plan_id", "target")
+            .annotate(met_n=Count("pk", filter=Q(met=True)), breached_n=Count("pk", filter=Q(met=False)))
+            .order_by("month", "plan_id", "target")
+        )
+        return [[str(m)[:10], *rest] for m, *rest in rows]
+
+    rows = _snapshot("sla", _period(first, last), compute)
     return [SlaRow(_as_date(m), plan, target, met, breached) for m, plan, target, met, breached in rows]
 
 
@@ -205,11 +214,22 @@ _UNIT_SUMS = {
 
 def units_per_month(*, first: date, last: date, customer_id: int | None = None) -> list[UnitsRow]:
     """Units used vs included, overage (units, EUR by the plan's price) and hourly work, per month."""
-    qs = CustomerMonth.objects.filter(month__gte=first, month__lte=last)
+
+    def compute() -> list[list[Any]]:
+        qs = CustomerMonth.objects.filter(month__gte=first, month__lte=last)
+        if customer_id is not None:
+            qs = qs.filter(customer_id=customer_id)
+        rows = qs.values_list("month").annotate(**_UNIT_SUMS).order_by("month")
+        return [
+            [str(row[0])[:10], *(str(v) if isinstance(v, Decimal) else v for v in row[1:])] for row in rows
+        ]
+
     if customer_id is not None:
-        qs = qs.filter(customer_id=customer_id)
-    rows = qs.values_list("month").annotate(**_UNIT_SUMS).order_by("month")
-    return [_units_row(_as_date(row[0]), row[1:]) for row in rows]
+        return [_units_row(_as_date(row[0]), row[1:]) for row in compute()]
+    return [
+        _units_row(_as_date(row[0]), row[1:])
+        for row in _snapshot("units_month", _period(first, last), compute)
+    ]
 
 
 def _units_row(key: Any, sums: Any) -> UnitsRow:
@@ -228,14 +248,19 @@ def _units_row(key: Any, sums: Any) -> UnitsRow:
 
 def units_per_customer(*, first: date, last: date, limit: int | None = None) -> list[UnitsRow]:
     """The same sums per customer over the range, most units first (`limit`: the top ones)."""
-    rows: Any = (
-        CustomerMonth.objects.filter(month__gte=first, month__lte=last)
-        .values_list("customer_id")
-        .annotate(**_UNIT_SUMS)
-        .order_by("-units_sum", "customer_id")  # type: ignore[misc]
-    )
-    if limit is not None:
-        rows = rows[:limit]
+
+    def compute() -> list[list[Any]]:
+        rows: Any = (
+            CustomerMonth.objects.filter(month__gte=first, month__lte=last)
+            .values_list("customer_id")
+            .annotate(**_UNIT_SUMS)
+            .order_by("-units_sum", "customer_id")  # type: ignore[misc]
+        )
+        if limit is not None:
+            rows = rows[:limit]
+        return [[*(str(v) if isinstance(v, Decimal) else v for v in row)] for row in rows]
+
+    rows = _snapshot("units_customer", f"{_period(first, last)}:{limit}", compute)
     return [_units_row(row[0], row[1:]) for row in rows]
 
 
@@ -264,6 +289,14 @@ def revenue(*, first: date, last: date) -> list[RevenueRow]:
 
     A credit note counts negative. Overage revenue is the kind "units".
     """
+    rows = _snapshot("revenue", _period(first, last), lambda: _revenue(first, last))
+    return [
+        RevenueRow(date.fromisoformat(month), kind, Decimal(eur), Decimal(ron))
+        for month, kind, eur, ron in rows
+    ]
+
+
+def _revenue(first: date, last: date) -> list[list[str]]:
     sign = Case(When(invoice__kind=Invoice.Kind.CREDIT_NOTE, then=Value(-1)), default=Value(1))
     rows = (
         InvoiceLine.objects.filter(invoice__status=Invoice.Status.ISSUED)
@@ -278,13 +311,14 @@ def revenue(*, first: date, last: date) -> list[RevenueRow]:
         )
         .order_by("invoice__year", "invoice__month", "kind")
     )
+    cent = Decimal("0.01")
     return [
-        RevenueRow(
-            date(year, month, 1),
+        [
+            date(year, month, 1).isoformat(),
             kind,
-            Decimal(eur or 0).quantize(Decimal("0.01")),
-            Decimal(ron or 0).quantize(Decimal("0.01")),
-        )
+            str(Decimal(eur or 0).quantize(cent)),
+            str(Decimal(ron or 0).quantize(cent)),
+        ]
         for year, month, kind, eur, ron in rows
     ]
 
@@ -330,4 +364,8 @@ def warm(*, first: date, last: date) -> int:
             time_stats(measure=measure, by=by, first=first, last=last)  # type: ignore[arg-type]
             count += 1
     arrivals(first=first, last=last)
-    return count + 1
+    sla_compliance(first=first, last=last)
+    units_per_month(first=first, last=last)
+    units_per_customer(first=first, last=last, limit=20)
+    revenue(first=first, last=last)
+    return count + 5
