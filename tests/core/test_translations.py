@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -23,9 +24,16 @@ def test_each_catalogue_is_complete_and_compiled(path: Path) -> None:
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
     mo = polib.mofile(str(path.with_suffix(".mo")))
-    assert {e.msgid: e.msgstr for e in mo} == {
-        e.msgid: e.msgstr for e in po.translated_entries() if not e.msgid_plural
-    }
+
+    def compiled(entries: Any) -> dict[tuple[str | None, str], object]:
+        return {
+            (e.msgctxt, e.msgid): {int(k): v for k, v in e.msgstr_plural.items()}
+            if e.msgid_plural
+            else e.msgstr
+            for e in entries
+        }
+
+    assert compiled(list(mo)) == compiled(po.translated_entries())
 
 
 @pytest.mark.django_db
