@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from asista.api.models import SCOPES
@@ -21,7 +22,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "revoke" in request.POST:
         token_id = request.POST.get("revoke", "")
         if token_id.isdigit() and token_revoke(user=request.user, token_id=int(token_id), now=clock_now()):
-            messages.success(request, "Token revoked.")
+            messages.success(request, gettext("Token revoked."))
         return redirect("api:tokens")
     if request.method == "POST":
         try:

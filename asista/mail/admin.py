@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from asista.mail.models import Mailbox, OutboundEmail, RawMessage
 
@@ -28,7 +29,7 @@ class MailboxAdmin(admin.ModelAdmin):
     readonly_fields = ["last_polled_at", "last_error"]
     actions = ["check_connection"]
 
-    @admin.action(description="Test the connection")
+    @admin.action(description=_("Test the connection"))
     def check_connection(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
         from asista.mail.imap import imap_check
 
