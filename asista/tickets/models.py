@@ -60,8 +60,12 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         return self.filter(state__in=OPEN_STATES)
 
     def in_queue_order(self) -> TicketQuerySet:
-        """Urgent first, then earliest SLA due time, then order of arrival (DOMAIN.md §2)."""
-        return self.order_by("-is_urgent", "due_at", "created_at", "id")
+        """Urgent first, then earliest SLA due time, then order of arrival (DOMAIN.md §2).
+
+        Tickets with no running clock (waiting for the customer, already answered) come last on
+        every database: SQLite would put NULL first.
+        """
+        return self.order_by("-is_urgent", models.F("due_at").asc(nulls_last=True), "created_at", "id")
 
 
 class Ticket(models.Model):
