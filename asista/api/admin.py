@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 
 from asista.api.models import ApiToken, Webhook, WebhookDelivery
+from asista.api.webhooks import webhooks_changed
 
 
 @admin.register(ApiToken)
@@ -14,6 +17,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class WebhookAdmin(admin.ModelAdmin):
     list_display = ["url", "customer", "is_active", "created_at"]
     readonly_fields = ["secret", "created_at"]
+
+    def save_model(self, request: Any, obj: Webhook, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        webhooks_changed()
 
 
 @admin.register(WebhookDelivery)

@@ -18,6 +18,7 @@ import urllib.request
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -69,9 +70,37 @@ def _payload(ticket: Any, kind: str, now: datetime) -> dict[str, Any]:
     }
 
 
+# Workflow event kinds that have their own webhook event; every other transition is an update.
+WORKFLOW_KINDS = {"created": "ticket.created", "resolved": "ticket.resolved"}
+ACTIVE_KEY = "asista:webhooks-active"
+ACTIVE_TTL = 30  # seconds a new webhook may wait before a process that cached "none" sees it
+
+
+def webhooks_changed() -> None:
+    """Call after adding, removing or (de)activating a webhook."""
+    cache.delete(ACTIVE_KEY)
+
+
+def _any_active() -> bool:
+    """Without webhooks (the usual case) a transition pays no query for them."""
+    active = cache.get(ACTIVE_KEY)
+    if active is None:
+        active = Webhook.objects.filter(is_active=True).exists()
+        cache.set(ACTIVE_KEY, active, ACTIVE_TTL)
+    return bool(active)
+
+
 def webhook_event(ticket: Any, kind: str, now: datetime) -> int:
-    """Queue `kind` ("ticket.created", "ticket.updated", "ticket.resolved") for every webhook of the
-    ticket's customer and every global one. Call inside the transaction of the change."""
+    """Queue an event for every webhook of the ticket's customer and every global one.
+
+    `kind` is a webhook event ("ticket.created", "ticket.updated", "ticket.resolved") or a workflow
+    Event kind ("created", "assigned", "resolved", ...), mapped to one. Call inside the
+    transaction of the change; returns how many deliveries were queued.
+    """
+    if not kind.startswith("ticket."):
+        kind = WORKFLOW_KINDS.get(kind, "ticket.updated")
+    if not _any_active():
+        return 0
     hooks = [
         hook
         for hook in Webhook.objects.filter(is_active=True).filter(
@@ -112,6 +141,7 @@ def webhook_create(
     )
     hook.full_clean()
     hook.save()
+    webhooks_changed()
     return hook
 
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from asista.api.webhooks import webhook_event
 from asista.core.clock import now as clock_now
 from asista.core.counters import next_value
 from asista.core.errors import PermissionRefused, TransitionRefused
@@ -108,6 +109,7 @@ def _event(
     from_state: str = "",
     details: dict[str, Any] | None = None,
 ) -> Event:
+    webhook_event(ticket, kind, now)
     return Event.objects.create(
         ticket=ticket,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

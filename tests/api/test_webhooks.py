@@ -129,3 +129,20 @@ def test_administrators_manage_webhooks_over_the_api(administrator: Any, agent: 
 def test_no_webhook_means_no_rows(a: Any) -> None:
     assert webhook_event(factories.ticket(a.contact), "ticket.created", timezone.now()) == 0
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_workflow_queues_created_updated_and_resolved(a: Any, dispatcher: Any, agent: Any) -> None:
+    hook("https://hooks.example/all")
+    ticket = factories.ticket(a.contact)
+    from asista.tickets import workflow
+
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    workflow.ticket_start(ticket, actor=agent)
+    workflow.ticket_resolve(ticket, actor=agent, solution="Gata.")
+    events = list(WebhookDelivery.objects.order_by("id").values_list("event", "payload__ticket__state"))
+    assert events == [
+        ("ticket.created", "new"),
+        ("ticket.updated", "assigned"),
+        ("ticket.updated", "in_progress"),
+        ("ticket.resolved", "resolved"),
+    ]

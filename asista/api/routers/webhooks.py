@@ -11,7 +11,7 @@ from ninja import Field, Path, Router, Schema, Status
 from asista.api.auth import scoped
 from asista.api.errors import ERRORS, not_found
 from asista.api.models import Webhook
-from asista.api.webhooks import EVENTS, webhook_create
+from asista.api.webhooks import EVENTS, webhook_create, webhooks_changed
 from asista.core.clock import now as clock_now
 from asista.core.errors import PermissionRefused
 from asista.core.roles import is_administrator
@@ -69,6 +69,7 @@ def webhook_add(request: HttpRequest, payload: WebhookIn) -> Any:
 def webhook_remove(request: HttpRequest, webhook_id: int = Path(..., ge=1, le=2_147_483_647)) -> Any:
     _admin(request)
     deleted, _ = Webhook.objects.filter(pk=webhook_id).delete()
+    webhooks_changed()
     if not deleted:
         raise not_found("webhook")
     return Status(204, None)
