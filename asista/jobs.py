@@ -163,14 +163,23 @@ def rejected_mail_cleanup() -> Any:
     return purge(now=now(), keep_days=REJECTED_MAIL_KEEP_DAYS) if purge else None
 
 
-# --- one-off tasks by id ---------------------------------------------------------------------
+@db_periodic_task(crontab(minute="5-59/10"))
+@lock_task("reports-facts")
+def reports_facts_incremental() -> Any:
+    """Bring the report facts up to date with the tickets changed since the last refresh."""
+    refresh = _service("asista.reports.services", "facts_refresh")
+    return refresh(now=now()) if refresh else None
 
 
-@db_task(retries=3, retry_delay=30)
-def webhook_deliver(delivery_id: int) -> bool:
-    from asista.api.webhooks import webhook_deliver as deliver
+@db_periodic_task(crontab(minute="15", hour="1"))
+@lock_task("reports-facts")
+def reports_facts_full() -> Any:
+    """Rebuild every report fact once a night (holds the same lock as the incremental refresh)."""
+    refresh = _service("asista.reports.services", "facts_refresh")
+    return refresh(now=now(), full=True) if refresh else None
 
-    return deliver(delivery_id, now=now())
+
+# --- read by /healthz -------------------------------------------------------------------------
 
 
 def worker_heartbeat_age() -> float | None:

@@ -135,3 +135,11 @@ def test_healthz_is_503_when_the_database_fails(monkeypatch: Any) -> None:
     monkeypatch.setattr(views, "_check_database", lambda: "error: OperationalError: gone")
     response = Client().get("/healthz")
     assert response.status_code == 503 and response.json()["status"] == "error"
+
+
+def test_the_report_facts_refresh_twice_without_harm() -> None:
+    factories.ticket(factories.contact())
+    first = jobs.reports_facts_incremental.call_local()
+    second = jobs.reports_facts_incremental.call_local()
+    assert first is not None and second is not None
+    assert jobs.reports_facts_full.call_local() is not None
