@@ -264,12 +264,13 @@ def units_per_customer(*, first: date, last: date, limit: int | None = None) -> 
     return [_units_row(row[0], row[1:]) for row in rows]
 
 
-def customer_months(*, first: date, last: date, customer_ids: list[int] | None = None) -> list[CustomerMonth]:
-    """The customer-month rows themselves (for the per-customer-per-month table and CSV)."""
+def customer_months(*, first: date, last: date, customer_ids: list[int] | None = None) -> list[Any]:
+    """The customer-month rows (named tuples with the model's field names), for the CSV."""
     qs = CustomerMonth.objects.filter(month__gte=first, month__lte=last)
     if customer_ids is not None:
         qs = qs.filter(customer_id__in=customer_ids)
-    return list(qs.order_by("customer_id", "month"))
+    fields = [f.name for f in CustomerMonth._meta.concrete_fields if f.name not in ("id", "refreshed_at")]
+    return list(qs.order_by("customer_id", "month").values_list(*fields, named=True))
 
 
 @dataclass(frozen=True)
