@@ -84,6 +84,18 @@ class Client:
         self.writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str) -> int:
+        """GET with one retry when a kept-alive connection turns out closed by the server (as any
+        HTTP client does for an idempotent request)."""
+        reused = self.writer is not None
+        try:
+            return await self._get(path)
+        except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError):
+            self.writer = None
+            if not reused:
+                raise
+            return await self._get(path)
+
+    async def _get(self, path: str) -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None

@@ -58,6 +58,8 @@ class Command(BaseCommand):
             "30",
             "--timeout",
             "60",
+            "--keep-alive",
+            "5",
             "--max-requests",
             "5000",
             "--max-requests-jitter",
