@@ -28,7 +28,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -218,7 +218,7 @@ def main() -> None:
         print(f"load average {os.getloadavg()}")
         print(
             f"{platform.node()} {platform.processor() or platform.machine()} cpus={os.cpu_count()} "
-            f"python {platform.python_version()} db={vendor} {datetime.now():%Y-%m-%d %H:%M}"
+            f"python {platform.python_version()} db={vendor} {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         )
         began = time.perf_counter()
         seed(args.customers, args.entries, random.Random(args.seed))
