@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from asista.billing.models import TimeEntry
@@ -100,7 +100,8 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
 def in_order(tickets: TicketQuerySet) -> TicketQuerySet:
     """`Ticket.objects.in_queue_order()`, with tickets without a running clock (waiting, closed)
     last on every database: SQLite would otherwise put NULL due times first, PostgreSQL last."""
-    return tickets.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "created_at", "id")
+    no_clock = ExpressionWrapper(Q(due_at__isnull=True), output_field=BooleanField())
+    return tickets.order_by("-is_urgent", no_clock.asc(), "due_at", "created_at", "id")
 
 
 def _encode(ticket: Ticket) -> str:
@@ -148,8 +149,11 @@ def queue_page(
     tickets = _filtered(filters, user, now)
     if cursor:
         tickets = tickets.filter(_after(cursor))
+    # Two steps in one query: the page's ids from tickets_ticket alone (an index scan in queue
+    # order), then those rows with their customer, plan and assignee.
+    page_ids = in_order(tickets).values("pk")[: size + 1]
     rows = list(
-        in_order(tickets)
+        in_order(Ticket.objects.filter(pk__in=page_ids))
         .select_related("customer", "plan", "assignee")
         .only(
             "number",

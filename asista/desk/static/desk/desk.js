@@ -10,3 +10,14 @@ document.addEventListener("change", function (event) {
   target.focus();
   select.selectedIndex = 0;
 });
+
+// "/" jumps to the queue search, as in most tools people already know.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  var tag = (event.target.tagName || "").toLowerCase();
+  if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+  var search = document.getElementById("id_q");
+  if (!search) return;
+  event.preventDefault();
+  search.focus();
+});
