@@ -71,17 +71,19 @@ def notify_customer(
     message: Message | None = None,
     auto_submitted: bool = True,
     extra: dict[str, Any] | None = None,
+    thread: tuple[str, str] | None = None,
 ) -> OutboundEmail | None:
     """Queue email `name` about `ticket` to its requester. Call inside the workflow's transaction.
 
     When `message` is given (a reply, a question, the solution) the email carries its
-    Message-ID, so the customer's answer threads back to it.
+    Message-ID, so the customer's answer threads back to it. `thread` (In-Reply-To, References)
+    spares the look-up when the caller knows the conversation, as on a new ticket.
     """
     to = recipients(ticket)
     if not to:
         return None
     language = language_of(ticket)
-    in_reply_to, references = thread_headers(ticket)
+    in_reply_to, references = thread if thread is not None else thread_headers(ticket)
     message_id = (
         message.message_id
         if message is not None and message.message_id

@@ -24,6 +24,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -208,8 +210,10 @@ def ticket_create(
         raise PermissionRefused(_("Urgencies are phoned in: call the urgent numbers of your plan."))
     if kind == Kind.ONSITE and not onsite_reason.strip():
         raise TransitionRefused(_("An on-site visit needs its reason: what was tried and why it failed."))
+    if contact is not None:
+        prefetch_related_objects([contact], "emails")
     subject = " ".join(subject.split())[:255] or _("(no subject)")
-    contract = active_contract(customer=customer, on=now.date())
+    contract = active_contract(customer=customer, on=timezone.localdate(now))
     urgent = kind == Kind.URGENT_CALL or priority == Priority.URGENT
     ticket = Ticket.objects.create(
         number=next_value("ticket"),
@@ -252,7 +256,8 @@ def ticket_create(
     ticket.save(update_fields=["due_at"])
     _event(ticket, "created", actor, now, details={"channel": channel, "kind": kind})
     if acknowledge:
-        notify_customer(ticket, "acknowledgement", now=now, message=None)
+        chain = " ".join([*references.split()[-8:], message.message_id])
+        notify_customer(ticket, "acknowledgement", now=now, thread=(message.message_id, chain))
     return ticket
 
 
