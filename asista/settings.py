@@ -10,6 +10,7 @@ from asista.env import (
     database_from_url,
     email_from_url,
     env_bool,
+    env_decimal,
     env_int,
     env_list,
     env_str,
@@ -123,6 +124,21 @@ ASISTA_SUPPORT_ADDRESS = env_str("ASISTA_SUPPORT_ADDRESS", "suport@asista.localh
 ASISTA_AUTO_CLOSE_WORKING_DAYS = env_int("ASISTA_AUTO_CLOSE_WORKING_DAYS", 5, minimum=1)
 ASISTA_REOPEN_WINDOW_DAYS = env_int("ASISTA_REOPEN_WINDOW_DAYS", 30, minimum=0)
 ASISTA_STRICT = env_bool("ASISTA_STRICT", False)
+ASISTA_SLA_WARN_SHARE = float(env_decimal("ASISTA_SLA_WARN_SHARE", "0.8", minimum="0.05", maximum="0.99"))
+
+# Mail intake and outbox
+ASISTA_INBOUND_TOKEN = env_str("ASISTA_INBOUND_TOKEN")
+ASISTA_INBOUND_MAX_BYTES = env_int("ASISTA_INBOUND_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+ASISTA_MAIL_ACK_LIMIT_PER_HOUR = env_int("ASISTA_MAIL_ACK_LIMIT_PER_HOUR", 10, minimum=0)
+ASISTA_OUTBOX_CLAIM_TIMEOUT = env_int("ASISTA_OUTBOX_CLAIM_TIMEOUT", 600, minimum=30)
+ASISTA_OUTBOX_MAX_ATTEMPTS = env_int("ASISTA_OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+
+# Money: BNR reference rate plus the markup the contract names (2% = 0.02).
+ASISTA_BNR_URL = env_str("ASISTA_BNR_URL", "https://curs.bnr.ro/nbrfxrates.xml")
+ASISTA_FX_MARKUP = env_decimal("ASISTA_FX_MARKUP", "0.02", minimum="0", maximum="1")
+
+# API
+ASISTA_API_RATE_LIMIT = env_int("ASISTA_API_RATE_LIMIT", 1200, minimum=1)
 
 # Background jobs: SQLite queue on one machine, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")

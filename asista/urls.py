@@ -14,4 +14,5 @@ urlpatterns = [
     path("portal/", include("asista.portal.urls")),
     path("reports/", include("asista.reports.urls")),
     path("api/", include("asista.api.urls")),
+    path("mail/", include("asista.mail.urls")),
 ]
