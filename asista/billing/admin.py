@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,10 @@ class InvoiceAdmin(admin.ModelAdmin):
     def issue_selected(self, request: HttpRequest, queryset: Any) -> None:
         issued = 0
         for invoice in queryset.filter(status=Invoice.Status.DRAFT).order_by("pk"):
-            services.invoice_issue(invoice=invoice, by=request.user)
+            try:
+                services.invoice_issue(invoice=invoice, by=request.user)
+            except (ValidationError, LookupError) as exc:  # one bad draft must not stop the others
+                self.message_user(request, f"{invoice}: {exc}", messages.ERROR)
+                continue
             issued += 1
         self.message_user(request, _("%d invoices issued.") % issued, messages.SUCCESS)
