@@ -89,11 +89,7 @@ def dispatcher(user: Any) -> bool:
 
 
 @register.simple_tag
-def age(since: datetime, now: datetime) -> str:
-    """A compact age for dense tables: 45 min, 5 h, 12 d (cheaper than `timesince`)."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return _("%(n)d min") % {"n": minutes}
-    if minutes < 48 * 60:
-        return _("%(n)d h") % {"n": minutes // 60}
-    return _("%(n)d d") % {"n": minutes // (24 * 60)}
+def queue_rows(page: Any) -> str:
+    from asista.desk.rows import queue_rows as render_rows
+
+    return render_rows(page.rows, page.now)
