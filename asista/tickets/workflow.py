@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from asista.api.webhooks import webhook_event
 from asista.core.clock import now as clock_now
@@ -58,11 +58,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 _HINTS = {
-    S.NEW: _lazy("assign it first"),
-    S.ASSIGNED: _lazy("start it first"),
-    S.RESOLVED: _lazy("it waits for the customer to accept or reopen it"),
-    S.CLOSED: _lazy("closed tickets cannot change; open a new request"),
-    S.CANCELLED: _lazy("cancelled tickets cannot change"),
+    S.NEW: gettext_lazy("assign it first"),
+    S.ASSIGNED: gettext_lazy("start it first"),
+    S.RESOLVED: gettext_lazy("it waits for the customer to accept or reopen it"),
+    S.CLOSED: gettext_lazy("closed tickets cannot change; open a new request"),
+    S.CANCELLED: gettext_lazy("cancelled tickets cannot change"),
 }
 
 
@@ -78,17 +78,17 @@ def _refuse_state(ticket: Ticket, action: str) -> TransitionRefused:
 
 
 _ACTION_LABELS = {
-    "assign": _lazy("assign it"),
-    "start": _lazy("start work on it"),
-    "ask_customer": _lazy("ask the customer"),
-    "customer_replied": _lazy("record the customer's reply as an answer"),
-    "resolve": _lazy("resolve it"),
-    "accept": _lazy("accept the solution"),
-    "reopen": _lazy("reopen it"),
-    "auto_close": _lazy("close it automatically"),
-    "cancel": _lazy("cancel it"),
-    "reply": _lazy("reply"),
-    "customer_message": _lazy("add a message"),
+    "assign": gettext_lazy("assign it"),
+    "start": gettext_lazy("start work on it"),
+    "ask_customer": gettext_lazy("ask the customer"),
+    "customer_replied": gettext_lazy("record the customer's reply as an answer"),
+    "resolve": gettext_lazy("resolve it"),
+    "accept": gettext_lazy("accept the solution"),
+    "reopen": gettext_lazy("reopen it"),
+    "auto_close": gettext_lazy("close it automatically"),
+    "cancel": gettext_lazy("cancel it"),
+    "reply": gettext_lazy("reply"),
+    "customer_message": gettext_lazy("add a message"),
 }
 
 
