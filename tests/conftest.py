@@ -24,6 +24,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+# Rows that data migrations and post_migrate create; a transactional test's flush removes them.
+REFERENCE_LOADERS = [
+    "asista.customers.migrations.0002_seed_plans_tip0_expert",
+    "asista.billing.migrations.0002_load_romanian_vat_rates",
+]
+
+
+def ensure_reference_data() -> None:
+    """Recreate what migrations put in a fresh database: permissions, roles, plans, VAT rates."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from asista.customers.models import Plan
+
+    if Plan.objects.exists():
+        return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    for module in REFERENCE_LOADERS:
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):  # type: ignore[no-untyped-def]
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default():  # type: ignore[no-untyped-def]
     """Assertions read in English; tests of the Romanian text switch language themselves."""

@@ -8,7 +8,7 @@ from asista.mail.models import RawMessage
 from asista.tickets.models import Ticket
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MAIL = (
     b"From: Necunoscut <nou@firma-noua.example>\r\nTo: suport@asista.localhost\r\n"

@@ -194,7 +194,7 @@ def test_a_late_worker_cannot_overwrite_the_result_of_the_holder(smtp: Inbox) ->
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_workers_send_each_row_once(smtp: Inbox) -> None:
     """Four threads, four database connections, one outbox: every row goes out exactly once."""
     for i in range(20):

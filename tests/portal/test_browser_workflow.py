@@ -76,7 +76,7 @@ def _open(page: Any, action: str) -> None:
         details.locator("summary").click()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_whole_workflow_in_the_browser(browser, live_server):  # type: ignore[no-untyped-def]
     from asista.tickets.models import State, Ticket
     from tests import factories

@@ -49,7 +49,7 @@ def _login(browser: Any, base: str, username: str, path: str) -> Any:
     return page
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_reports_pages_render_their_charts_and_tables(browser, live_server) -> None:  # type: ignore[no-untyped-def]
     from asista.reports.synthetic import seed
 
