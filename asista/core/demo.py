@@ -27,6 +27,32 @@ class Login:
     password: str
 
 
+def _billing_setup() -> None:
+    """The vendor as seller, with an invoice series and a credit-note series."""
+    from asista.billing.models import InvoiceSeries, Seller
+
+    seller = Seller.objects.create(
+        name="Asista Demo SRL",
+        tax_id="RO13548146",
+        trade_register="J08/100/2000",
+        address="Str. Republicii 1",
+        city="Brașov",
+        county="RO-BV",
+        postal_code="500030",
+        iban="RO49AAAA1B31007593840000",
+        bank="Banca Demo",
+        email="facturare@asista.localhost",
+    )
+    InvoiceSeries.objects.create(code="ASI", seller=seller, is_default=True)
+    InvoiceSeries.objects.create(code="ASIS", seller=seller, for_credit_notes=True, is_default=True)
+
+
+def _work(ticket: Ticket, agent: Any, start: datetime, minutes: int, kind: str, note: str) -> None:
+    from asista.billing.services import time_entry_log
+
+    time_entry_log(ticket=ticket, agent=agent, kind=kind, started_at=start, minutes=minutes, note=note)
+
+
 def demo_exists() -> bool:
     return get_user_model().objects.filter(username="dispecer").exists()
 
@@ -170,10 +196,12 @@ def load_demo(*, now: datetime | None = None) -> list[Login]:
     )
     workflow.ticket_assign(t, actor=dispatcher, assignee=agent1, now=at(119))
     workflow.ticket_start(t, actor=agent1, now=at(118))
+    _work(t, agent1, at(110), 75, "change", "Câmp nou pe comandă și pe tipizat.")
     workflow.ticket_resolve(t, actor=agent1, solution="Am adăugat câmpul; apare după repornire.", now=at(100))
     t = new(acme, maria, "Eroare la închiderea de lună", "Închiderea lunii se oprește la 80%.", 200)
     workflow.ticket_assign(t, actor=dispatcher, assignee=agent2, now=at(199))
     workflow.ticket_start(t, actor=agent2, now=at(198))
+    _work(t, agent2, at(195), 40, "assistance", "Sesiune remote: reindexare tabele.")
     workflow.ticket_resolve(t, actor=agent2, solution="Am reindexat tabelele; închiderea merge.", now=at(190))
     workflow.ticket_accept(t, actor=maria.user, now=at(180))
     t = new(
