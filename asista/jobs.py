@@ -2,7 +2,7 @@
 
 Jobs are thin: they take ids (or nothing), call one service, and are safe to run twice and on
 several workers at once — the services claim their rows with conditional UPDATEs, and the sweeps
-that must not overlap hold a huey lock. Periodic sweeps are also the safety net of the
+that should not overlap hold an expiring lock (`exclusive`). Periodic sweeps are also the safety net of the
 after-commit kicks: a task lost with a killed worker is redone by the next sweep, because the
 work itself (an outbox row, a webhook delivery, a due clock) lives in the database, not in the queue.
 
@@ -11,16 +11,19 @@ Schedules are in UTC (HUEY utc=True); rules that depend on the Bucharest clock c
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import time
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from asista.core.clock import now
 
@@ -38,6 +41,33 @@ def _service(module: str, name: str) -> Callable[..., Any] | None:
     except (ImportError, AttributeError):
         log.warning("job skipped: %s.%s is not available", module, name)
         return None
+
+
+def exclusive(name: str, *, ttl: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run the job only if no other worker runs it now; otherwise skip it (returns None).
+
+    The lock is a key added to Django's cache (Redis when REDIS_URL is set, so it holds across
+    machines) and expires after `ttl` seconds: a worker killed while holding it blocks the job
+    for at most `ttl`, never for good (huey's lock_task has no expiry on SQLite or Redis < 7.4).
+    With the local-memory cache it holds within one worker process, which is what one machine runs.
+    """
+
+    def decorate(job: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(job)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            key, token = f"asista:job-lock:{name}", uuid.uuid4().hex
+            if not cache.add(key, token, timeout=ttl):
+                log.info("job %s skipped: another worker holds it", name)
+                return None
+            try:
+                return job(*args, **kwargs)
+            finally:
+                if cache.get(key) == token:
+                    cache.delete(key)
+
+        return run
+
+    return decorate
 
 
 # --- after-commit kicks ----------------------------------------------------------------------
@@ -85,7 +115,7 @@ def heartbeat() -> None:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("mail-poll")
+@exclusive("mail-poll", ttl=300)
 def mail_poll() -> Any:
     """Fetch new mail from every IMAP mailbox (UID-tracked, so a rerun fetches nothing twice)."""
     poll = _service("asista.mail.imap", "imap_poll_all")
@@ -93,7 +123,7 @@ def mail_poll() -> Any:
 
 
 @db_periodic_task(crontab(minute="*/5"))
-@lock_task("mail-retry")
+@exclusive("mail-retry", ttl=600)
 def mail_retry_received() -> Any:
     """Process again raw mail stored but left unprocessed (its worker died mid-way)."""
     retry = _service("asista.mail.ingest", "mail_retry_received")
@@ -112,7 +142,7 @@ def webhooks_sweep() -> int:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("sla-check")
+@exclusive("sla-check", ttl=300)
 def sla_check() -> Any:
     """SLA warnings and breaches, each claimed once per clock (conditional UPDATE)."""
     from asista.sla.services import check_clocks
@@ -121,7 +151,7 @@ def sla_check() -> Any:
 
 
 @db_periodic_task(crontab(minute="*/10"))
-@lock_task("auto-close")
+@exclusive("auto-close", ttl=600)
 def auto_close_resolved() -> int:
     """Close resolved tickets nobody answered within the configured working days."""
     from asista.tickets.services import auto_close_due
@@ -130,7 +160,7 @@ def auto_close_resolved() -> int:
 
 
 @db_periodic_task(crontab(minute="*/15", day_of_week="1-5"))
-@lock_task("bnr-rates")
+@exclusive("bnr-rates", ttl=300)
 def bnr_rates() -> int:
     """Today's BNR rates, once published (after 13:15 Bucharest); a no-op once stored."""
     from asista.billing.models import ExchangeRate
@@ -145,7 +175,7 @@ def bnr_rates() -> int:
 
 
 @db_periodic_task(crontab(minute="30", hour="4", day="1"))
-@lock_task("invoice-drafts")
+@exclusive("invoice-drafts", ttl=3600)
 def invoice_drafts_last_month() -> int:
     """On the 1st, draft last month's invoices (re-running replaces the drafts, never issued ones)."""
     from asista.billing.services import invoice_drafts_for_month
@@ -156,7 +186,7 @@ def invoice_drafts_last_month() -> int:
 
 
 @db_periodic_task(crontab(minute="45", hour="2"))
-@lock_task("rejected-mail-cleanup")
+@exclusive("rejected-mail-cleanup", ttl=3600)
 def rejected_mail_cleanup() -> Any:
     """Delete the files of mail rejected in triage more than REJECTED_MAIL_KEEP_DAYS ago."""
     purge = _service("asista.mail.services", "rejected_mail_purge")
@@ -164,7 +194,7 @@ def rejected_mail_cleanup() -> Any:
 
 
 @db_periodic_task(crontab(minute="5-59/10"))
-@lock_task("reports-facts")
+@exclusive("reports-facts", ttl=1800)
 def reports_facts_incremental() -> Any:
     """Bring the report facts up to date with the tickets changed since the last refresh."""
     refresh = _service("asista.reports.services", "facts_refresh")
@@ -172,7 +202,7 @@ def reports_facts_incremental() -> Any:
 
 
 @db_periodic_task(crontab(minute="15", hour="1"))
-@lock_task("reports-facts")
+@exclusive("reports-facts", ttl=1800)
 def reports_facts_full() -> Any:
     """Rebuild every report fact once a night (holds the same lock as the incremental refresh)."""
     refresh = _service("asista.reports.services", "facts_refresh")

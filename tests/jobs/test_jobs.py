@@ -143,3 +143,15 @@ def test_the_report_facts_refresh_twice_without_harm() -> None:
     second = jobs.reports_facts_incremental.call_local()
     assert first is not None and second is not None
     assert jobs.reports_facts_full.call_local() is not None
+
+
+def test_an_exclusive_job_is_skipped_while_held_and_runs_once_the_lock_expires() -> None:
+    from django.core.cache import cache
+
+    runs: list[int] = []
+    job = jobs.exclusive("test-lock", ttl=60)(lambda: runs.append(1) or len(runs))
+    cache.set("asista:job-lock:test-lock", "a killed worker's", timeout=60)
+    assert job() is None and runs == []
+    cache.delete("asista:job-lock:test-lock")  # what the expiry does
+    assert job() == 1 and job() == 2  # released after each run
+    assert cache.get("asista:job-lock:test-lock") is None

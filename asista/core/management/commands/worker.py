@@ -44,8 +44,6 @@ class Command(BaseCommand):
             workers=max(1, options["workers"]),
             worker_type="thread",
             periodic=not options["no_scheduler"],
-            # Locks of a worker that was killed would otherwise block their job for good.
-            flush_locks=True,
             shutdown_timeout=options["shutdown_timeout"],
             graceful_signal="TERM",
             check_worker_health=True,
