@@ -63,9 +63,11 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         """Urgent first, then earliest SLA due time, then order of arrival (DOMAIN.md §2).
 
         Tickets with no running clock (waiting for the customer, already answered) come last on
-        every database: SQLite would put NULL first.
+        every database (SQLite would put NULL first); `(due_at IS NULL)` as a key, rather than
+        NULLS LAST, lets both databases read the order from the index desk_ticket_queue.
         """
-        return self.order_by("-is_urgent", models.F("due_at").asc(nulls_last=True), "created_at", "id")
+        no_clock = models.ExpressionWrapper(Q(due_at__isnull=True), output_field=models.BooleanField())
+        return self.order_by("-is_urgent", no_clock.asc(), "due_at", "created_at", "id")
 
 
 class Ticket(models.Model):
