@@ -138,7 +138,9 @@ ASISTA_BNR_URL = env_str("ASISTA_BNR_URL", "https://curs.bnr.ro/nbrfxrates.xml")
 ASISTA_FX_MARKUP = env_decimal("ASISTA_FX_MARKUP", "0.02", minimum="0", maximum="1")
 
 # API
-ASISTA_API_RATE_LIMIT = env_int("ASISTA_API_RATE_LIMIT", 1200, minimum=1)
+ASISTA_API_RATE_LIMIT = env_int("ASISTA_API_RATE_LIMIT", 1200, minimum=0)
+# Raw mail and base64 attachments arrive in request bodies larger than Django's 2.5 MB default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("ASISTA_MAX_REQUEST_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024)
 
 # Background jobs: SQLite queue on one machine, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
