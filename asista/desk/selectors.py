@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from asista.billing.models import TimeEntry
@@ -98,10 +98,9 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
 
 
 def in_order(tickets: TicketQuerySet) -> TicketQuerySet:
-    """`Ticket.objects.in_queue_order()`, with tickets without a running clock (waiting, closed)
-    last on every database: SQLite would otherwise put NULL due times first, PostgreSQL last."""
-    no_clock = ExpressionWrapper(Q(due_at__isnull=True), output_field=BooleanField())
-    return tickets.order_by("-is_urgent", no_clock.asc(), "due_at", "created_at", "id")
+    """The queue order, `Ticket.objects.in_queue_order()`: urgent, `(due_at IS NULL)`, due time,
+    arrival, id — read from the index desk_ticket_queue on both databases."""
+    return tickets.in_queue_order()
 
 
 def _encode(ticket: Ticket) -> str:
