@@ -27,7 +27,7 @@ _AGENT = [
     "billing.view_timeentry",
     "billing.add_timeentry",
     "billing.change_timeentry",
-    "mail.view_cannedreply",
+    "desk.view_cannedreply",
 ]
 _DISPATCHER = [
     *_AGENT,
