@@ -128,7 +128,23 @@ def build_email(row: OutboundEmail, connection: object = None) -> EmailMultiAlte
     return email
 
 
+def _still_ours(row: OutboundEmail, token: str, now: datetime) -> bool:
+    """Renew this run's claim just before sending, so a long batch never outlives its claim.
+
+    Without it, rows at the end of a slow batch could pass the claim timeout while still queued
+    here, be claimed by another worker, and go out twice.
+    """
+    started = max(now, clock_now())
+    return bool(
+        OutboundEmail.objects.filter(pk=row.pk, claimed_by=token, status=Status.SENDING).update(
+            claimed_at=started
+        )
+    )
+
+
 def _send_one(row: OutboundEmail, connection: object, now: datetime, token: str) -> str:
+    if not _still_ours(row, token, now):
+        return Status.SENDING
     if not row.to:
         return _record(row, token, Status.FAILED, now, "no recipient")
     try:

@@ -264,7 +264,13 @@ def test_a_delayed_dsn_is_a_bounce_with_no_failed_recipient() -> None:
 
 def test_bytes_that_are_not_mail_come_back_unparsed() -> None:
     parsed = parse(b"\x00\x01\x02 not a message")
-    assert parsed.defects == ("unparsed",)
+    assert parsed.defects == ("unparsed", "nul-in-text")
+
+
+def test_nul_in_decoded_text_is_shown_as_a_replacement_character() -> None:
+    parsed = parse(b"From: a@b.example\r\nSubject: =?utf-8?B?YQBi?=\r\n\r\nhello\x00world")
+    assert (parsed.subject, parsed.text.strip()) == ("a\ufffdb", "hello\ufffdworld")
+    assert "nul-in-text" in parsed.defects
 
 
 def test_a_crash_inside_the_parser_still_yields_a_result(monkeypatch: pytest.MonkeyPatch) -> None:

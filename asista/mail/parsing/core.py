@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import mimetypes
 import re
@@ -9,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import unquote
 
 from asista.mail.parsing import engines, verdicts
@@ -45,9 +47,44 @@ def parse(raw: bytes) -> ParsedMail:
     """Parse one raw message. Never raises: what cannot be understood comes back flagged
     `unparsed`, with whatever headers could still be read, for the pipeline to keep raw."""
     try:
-        return _parse(raw)
+        mail = _parse(raw)
     except Exception:  # the one promise of this function is a result, whatever the bytes
-        return _unparsed(raw)
+        mail = _unparsed(raw)
+    return _without_nul(mail)
+
+
+def _without_nul(mail: ParsedMail) -> ParsedMail:
+    """NUL is never text in mail, and PostgreSQL refuses it in text columns: show it as U+FFFD.
+
+    The raw bytes, kept apart, still hold the original.
+    """
+    if not _has_nul(mail):
+        return mail
+    cleaned = _clean_nul(mail)
+    return dataclasses.replace(cleaned, defects=(*cleaned.defects, "nul-in-text"))
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (tuple, list)):
+        return any(_has_nul(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(_has_nul(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init)
+    return False
+
+
+def _clean_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, tuple):
+        return tuple(_clean_nul(item) for item in value)
+    if isinstance(value, list):
+        return [_clean_nul(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _clean_nul(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 @dataclass
