@@ -27,6 +27,16 @@ class Login:
     password: str
 
 
+LOGINS = (
+    Login("administrator", "admin", PASSWORD),
+    Login("dispatcher", "dispecer", PASSWORD),
+    Login("agent", "andrei", PASSWORD),
+    Login("agent", "ioana", PASSWORD),
+    Login("customer (Expert)", "maria@brasovia.example", PASSWORD),
+    Login("customer (Tip 0)", "george@carpati.example", PASSWORD),
+)
+
+
 def _billing_setup() -> None:
     """The vendor as seller, with an invoice series and a credit-note series."""
     from asista.billing.models import InvoiceSeries, Seller
@@ -244,11 +254,4 @@ def load_demo(*, now: datetime | None = None) -> list[Login]:
         5,
         channel=Channel.WEB,
     )
-    return [
-        Login("administrator", "admin", PASSWORD),
-        Login("dispatcher", "dispecer", PASSWORD),
-        Login("agent", "andrei", PASSWORD),
-        Login("agent", "ioana", PASSWORD),
-        Login("customer (Expert)", "maria@brasovia.example", PASSWORD),
-        Login("customer (Tip 0)", "george@carpati.example", PASSWORD),
-    ]
+    return list(LOGINS)

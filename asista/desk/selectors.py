@@ -97,12 +97,6 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
 # --- keyset pagination over the queue order: urgent desc, due_at asc (NULL last), created_at, id -----
 
 
-def in_order(tickets: TicketQuerySet) -> TicketQuerySet:
-    """The queue order, `Ticket.objects.in_queue_order()`: urgent, `(due_at IS NULL)`, due time,
-    arrival, id — read from the index desk_ticket_queue on both databases."""
-    return tickets.in_queue_order()
-
-
 def _encode(ticket: Ticket) -> str:
     due = ticket.due_at.isoformat() if ticket.due_at else ""
     raw = f"{int(ticket.is_urgent)}|{due}|{ticket.created_at.isoformat()}|{ticket.pk}"
@@ -124,7 +118,7 @@ def _decode(cursor: str) -> tuple[bool, datetime | None, datetime, int] | None:
 
 
 def _after(cursor: str) -> Q:
-    """Rows after the cursor in `in_order`."""
+    """Rows after the cursor in the queue order."""
     decoded = _decode(cursor)
     if decoded is None:
         return Q()
@@ -150,9 +144,10 @@ def queue_page(
         tickets = tickets.filter(_after(cursor))
     # Two steps in one query: the page's ids from tickets_ticket alone (an index scan in queue
     # order), then those rows with their customer, plan and assignee.
-    page_ids = in_order(tickets).values("pk")[: size + 1]
+    page_ids = tickets.in_queue_order().values("pk")[: size + 1]
     rows = list(
-        in_order(Ticket.objects.filter(pk__in=page_ids))
+        Ticket.objects.filter(pk__in=page_ids)
+        .in_queue_order()
         .select_related("customer", "plan", "assignee")
         .only(
             "number",

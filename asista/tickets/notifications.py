@@ -50,8 +50,13 @@ def thread_headers(ticket: Ticket) -> tuple[str, str]:
     ]
     if not ids:
         return "", ""
+    return ids[-1], references_chain(ids)
+
+
+def references_chain(ids: list[str]) -> str:
+    """A References header: the thread's first Message-ID and the most recent ones after it."""
     chain = ids[:1] + ids[1:][-(MAX_REFERENCES - 1) :] if len(ids) > MAX_REFERENCES else ids
-    return ids[-1], " ".join(chain)
+    return " ".join(chain)
 
 
 def render(name: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:

@@ -40,7 +40,7 @@ from asista.mail.outbox import make_message_id
 from asista.sla import clocks
 from asista.tickets.attachments import NewAttachment, attachments_store
 from asista.tickets.models import Channel, Event, Kind, Message, Priority, State, Ticket
-from asista.tickets.notifications import notify_customer
+from asista.tickets.notifications import notify_customer, references_chain
 
 S = State
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -256,7 +256,7 @@ def ticket_create(
     ticket.save(update_fields=["due_at"])
     _event(ticket, "created", actor, now, details={"channel": channel, "kind": kind})
     if acknowledge:
-        chain = " ".join([*references.split()[-8:], message.message_id])
+        chain = references_chain([*references.split(), message.message_id])
         notify_customer(ticket, "acknowledgement", now=now, thread=(message.message_id, chain))
     return ticket
 

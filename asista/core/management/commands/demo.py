@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from asista.core.demo import PASSWORD, demo_exists, load_demo
+from asista.core.demo import LOGINS, PASSWORD, demo_exists, load_demo
 
 
 class Command(BaseCommand):
@@ -19,19 +19,11 @@ class Command(BaseCommand):
                 self.stdout.write("The demo is already loaded.")
             self.print_logins()
             return
-        logins = load_demo()
+        load_demo()
         self.stdout.write(self.style.SUCCESS("Demo desk loaded."))
-        self.print_logins([(x.role, x.login) for x in logins])
+        self.print_logins()
 
-    def print_logins(self, logins: list[tuple[str, str]] | None = None) -> None:
-        logins = logins or [
-            ("administrator", "admin"),
-            ("dispatcher", "dispecer"),
-            ("agent", "andrei"),
-            ("agent", "ioana"),
-            ("customer (Expert)", "maria@brasovia.example"),
-            ("customer (Tip 0)", "george@carpati.example"),
-        ]
+    def print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
-        for role, login in logins:
-            self.stdout.write(f"  {role:<20} {login}")
+        for login in LOGINS:
+            self.stdout.write(f"  {login.role:<20} {login.login}")
