@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,10 +136,46 @@ def time_entry_update(*, entry: TimeEntry, **changes: Any) -> TimeEntry:
     return entry
 
 
+REMOTE_ZONE = ZoneInfo("Europe/Bucharest")
+REMOTE_OPENS, REMOTE_CLOSES = time(8, 30), time(16, 30)
+
+
+def remote_session_refusal(*, started_at: datetime, ended_at: datetime) -> str:
+    """Why a remote session cannot be logged, or "" when it can (DOMAIN.md §1).
+
+    Remote sessions are agreed with the customer and happen Mon–Fri 08:30–16:30, Bucharest wall
+    time (EET/EEST, so the same hours whatever the season); a session starting at 08:30 or
+    ending at 16:30 is inside. A session must end after it starts, on the day it started.
+    Public holidays are not refused: an agreed session on one is the team's call.
+    """
+    if ended_at <= started_at:
+        return _("A remote session must end after it starts.")
+    start, end = started_at.astimezone(REMOTE_ZONE), ended_at.astimezone(REMOTE_ZONE)
+    inside = (
+        start.isoweekday() <= 5
+        and start.date() == end.date()
+        and start.time() >= REMOTE_OPENS
+        and end.time() <= REMOTE_CLOSES
+    )
+    if not inside:
+        return _("Remote sessions happen Monday to Friday, 08:30–16:30 Bucharest time.")
+    return ""
+
+
 def remote_session_log(
     *, ticket: Any, agent: Any, tool: str, started_at: datetime, ended_at: datetime, note: str = ""
 ) -> RemoteSession:
-    """Record a remote-control session and the assistance time entry it creates."""
+    """Record a remote-control session and the assistance time entry it creates.
+
+    Refused (ValidationError) outside Mon–Fri 08:30–16:30 Europe/Bucharest, when it does not end
+    after it starts, or with an unknown tool; the time entry's minutes round up to whole minutes
+    and its units follow the billing rules like any assistance time.
+    """
+    if tool not in RemoteSession.Tool.values:
+        raise ValidationError(_("Unknown remote-control tool."))
+    refusal = remote_session_refusal(started_at=started_at, ended_at=ended_at)
+    if refusal:
+        raise ValidationError(refusal)
     with transaction.atomic():
         session = RemoteSession.objects.create(
             ticket=ticket, agent=agent, tool=tool, started_at=started_at, ended_at=ended_at, note=note
