@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -10,9 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from asista.billing.models import TimeEntry
+from asista.billing.models import RemoteSession, TimeEntry
 from asista.customers.models import Customer
 from asista.desk import selectors
 from asista.tickets.attachments import NewAttachment
@@ -159,6 +161,31 @@ class TimeForm(forms.Form):
     km = forms.DecimalField(label=_("km (travel outside Brașov)"), required=False, min_value=0, max_digits=7)
     inside_brasov = forms.BooleanField(label=_("inside Brașov municipality"), required=False)
     note = forms.CharField(label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemoteSessionForm(forms.Form):
+    """A remote-control session, by its day and its start and end in local time."""
+
+    tool = forms.ChoiceField(label=_("Tool"), choices=RemoteSession.Tool.choices)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts = forms.TimeField(
+        label=_("Started at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends = forms.TimeField(
+        label=_("Ended at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    note = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """Adds started_at and ended_at: the day's times as instants of the desk's time zone
+        (Europe/Bucharest); whether they are allowed is the billing service's rule."""
+        data = super().clean() or {}
+        if all(data.get(name) is not None for name in ("day", "starts", "ends")):
+            data["started_at"] = timezone.make_aware(datetime.combine(data["day"], data["starts"]))
+            data["ended_at"] = timezone.make_aware(datetime.combine(data["day"], data["ends"]))
+        return data
 
 
 class ReclassifyForm(forms.Form):

@@ -235,7 +235,7 @@ def timeline(ticket: Ticket, *, include_notes: bool = True) -> list[TimelineItem
     if include_notes:
         items += [
             TimelineItem("time", e.created_at, e)
-            for e in TimeEntry.objects.filter(ticket=ticket).select_related("agent")
+            for e in TimeEntry.objects.filter(ticket=ticket).select_related("agent", "remote_session")
         ]
     events = Event.objects.filter(ticket=ticket).select_related("actor")
     if not include_notes:  # customers see the transitions, not the SLA bookkeeping
@@ -322,6 +322,8 @@ def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
         actions.add("assign")
     if worker:
         actions |= {a for a in ("start", "ask", "resolve") if state in ALLOWED[_WORKFLOW_NAME[a]]}
+        if state != State.CANCELLED:
+            actions.add("remote")
     if state in ALLOWED["reply"]:
         actions.add("reply")
     if user.has_perm("tickets.set_priority") and state not in (State.CLOSED, State.CANCELLED):

@@ -15,8 +15,18 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from asista.billing.services import time_entry_log
-from asista.desk.forms import AssignForm, CancelForm, PhoneCallForm, ReclassifyForm, TextForm, TimeForm
+from asista.billing.services import remote_session_log, time_entry_log
+from asista.core.errors import PermissionRefused
+from asista.core.roles import is_dispatcher
+from asista.desk.forms import (
+    AssignForm,
+    CancelForm,
+    PhoneCallForm,
+    ReclassifyForm,
+    RemoteSessionForm,
+    TextForm,
+    TimeForm,
+)
 from asista.tickets import workflow
 from asista.tickets.models import Channel, Kind, Ticket
 
@@ -78,6 +88,24 @@ def _time(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str
     return _("%(minutes)d minutes logged.") % {"minutes": minutes}
 
 
+def _remote(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str:
+    if ticket.assignee_id != user.pk and not is_dispatcher(user):
+        raise PermissionRefused(
+            _("Only the assignee of %(tag)s or a dispatcher can log a remote session.") % {"tag": ticket.tag}
+        )
+    session = remote_session_log(
+        ticket=ticket,
+        agent=user,
+        tool=data["tool"],
+        started_at=data["started_at"],
+        ended_at=data["ended_at"],
+        note=data.get("note", ""),
+    )
+    return _("Remote session logged: %(minutes)d minutes of assistance.") % {
+        "minutes": session.time_entry.minutes
+    }
+
+
 def _reclassify(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str:
     workflow.ticket_change_kind_priority(
         ticket,
@@ -103,6 +131,7 @@ ACTIONS: dict[str, Action] = {
     "start": Action(forms.Form, _start, "Start work"),
     "assign": Action(AssignForm, _assign, "Assign"),
     "time": Action(TimeForm, _time, "Log time"),
+    "remote": Action(RemoteSessionForm, _remote, "Log a remote session"),
     "reclassify": Action(ReclassifyForm, _reclassify, "Kind and priority"),
     "cancel": Action(CancelForm, _cancel, "Cancel"),
 }

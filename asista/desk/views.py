@@ -21,7 +21,7 @@ from asista.core.errors import DomainError
 from asista.core.roles import is_dispatcher, is_staff_member
 from asista.desk import selectors, services, triage
 from asista.desk.files import attachment_response
-from asista.desk.forms import AssignForm, QueueForm, ReclassifyForm, TextForm, TimeForm
+from asista.desk.forms import AssignForm, QueueForm, ReclassifyForm, RemoteSessionForm, TextForm, TimeForm
 from asista.desk.models import CannedReply
 from asista.tickets.models import Ticket
 
@@ -76,6 +76,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms
         "resolve": TextForm(prefix="resolve"),
         "note": TextForm(prefix="note"),
         "time": TimeForm(prefix="time", initial={"kind": "assistance"}),
+        "remote": RemoteSessionForm(prefix="remote", initial={"day": timezone.localdate(now)}),
         "assign": AssignForm(prefix="assign", initial={"assignee": ticket.assignee_id}),
         "reclassify": ReclassifyForm(
             prefix="reclassify", initial={"kind": ticket.kind, "priority": ticket.priority}
