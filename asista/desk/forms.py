@@ -8,10 +8,13 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from asista.billing.models import RemoteSession, TimeEntry
@@ -101,6 +104,21 @@ def check_uploads(files: Sequence[UploadedFile]) -> list[NewAttachment]:
         )
         for upload in files
     ]
+
+
+class LanguageForm(forms.Form):
+    """The header's language switch (desk and portal): the language, and the page to go back to."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def next_url(self, request: HttpRequest, default: str) -> str:
+        """The page the switch was used on, when it is a path of this site; else `default`."""
+        target = self.cleaned_data.get("next", "") if self.is_valid() else request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return target if target and safe else default
 
 
 class QueueForm(forms.Form):

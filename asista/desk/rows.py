@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ def queue_rows(rows: Sequence[Ticket], now: datetime) -> SafeString:
     kinds = {code: str(label) for code, label in Kind.choices}
     badges = {"overdue": _("overdue"), "soon": _("due soon"), "ok": _("on time")}
     urgent = format_html(' <span class="pill danger">{}</span>', _("urgent"))
+    due_format = get_format("SHORT_DATETIME_FORMAT")  # the active language's, looked up once
     base = reverse("desk:ticket", args=[0]).removesuffix("0/")
 
     def cells(ticket: Ticket) -> tuple[object, ...]:
@@ -54,7 +56,7 @@ def queue_rows(rows: Sequence[Ticket], now: datetime) -> SafeString:
                 '<span class="pill {}">{} · {}</span>',
                 badge,
                 badges[badge],
-                timezone.localtime(ticket.due_at).strftime("%d.%m %H:%M"),
+                dateformat.format(timezone.localtime(ticket.due_at), due_format),
             )
             if badge and ticket.due_at
             else "—"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from asista.billing.services import remote_session_log, time_entry_log
 from asista.core.errors import PermissionRefused
+from asista.core.models import Profile
 from asista.core.roles import is_dispatcher
 from asista.desk.forms import (
     AssignForm,
@@ -137,6 +138,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def profile_language_set(*, user: Any, language: str) -> Profile:
+    """Save a staff user's language on their profile, creating the profile if they have none."""
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile
+
+
 @transaction.atomic
 def urgent_call_log(*, actor: Any, data: dict[str, Any], now: datetime) -> Ticket:
     """An urgency taken on the phone becomes an urgent ticket (caller, number, what is blocked)."""
@@ -154,4 +161,4 @@ def urgent_call_log(*, actor: Any, data: dict[str, Any], now: datetime) -> Ticke
     )
 
 
-__all__ = ["ACTIONS", "PhoneCallForm", "urgent_call_log"]
+__all__ = ["ACTIONS", "PhoneCallForm", "profile_language_set", "urgent_call_log"]

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("file/<int:pk>/", views.attachment, name="attachment"),
     path("call/", views.phone_call, name="phone_call"),
     path("board/", views.board, name="board"),
+    path("language/", views.language, name="language"),
     path("contact/<int:pk>/invite/", views.invite, name="invite"),
     path("triage/<int:pk>/<slug:decision>/", views.triage_decide, name="triage"),
 ]

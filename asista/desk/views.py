@@ -13,15 +13,25 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from asista.core.errors import DomainError
+from asista.core.middleware import remember_language
 from asista.core.roles import is_dispatcher, is_staff_member
 from asista.desk import selectors, services, triage
 from asista.desk.files import attachment_response
-from asista.desk.forms import AssignForm, QueueForm, ReclassifyForm, RemoteSessionForm, TextForm, TimeForm
+from asista.desk.forms import (
+    AssignForm,
+    LanguageForm,
+    QueueForm,
+    ReclassifyForm,
+    RemoteSessionForm,
+    TextForm,
+    TimeForm,
+)
 from asista.desk.models import CannedReply
 from asista.tickets.models import Ticket
 
@@ -157,6 +167,20 @@ def phone_call(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     return render(request, "desk/phone_call.html", {"form": form, "error": error})
+
+
+@require_POST
+@staff_required
+def language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: saved on the user's profile, then back to the same page."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["language"]
+        services.profile_language_set(user=request.user, language=code)
+        remember_language(request, code)
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect(form.next_url(request, reverse("desk:queue")))
 
 
 @require_GET

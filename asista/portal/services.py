@@ -73,6 +73,13 @@ def contact_invite(*, contact: Contact, actor: Any, now: datetime | None = None)
     return user
 
 
+def contact_language_set(*, contact: Contact, language: str) -> Contact:
+    """Save the language a contact reads the portal and receives every email in."""
+    contact.language = language
+    contact.save(update_fields=["language"])
+    return contact
+
+
 def statement_send(*, actor: Any, year: int, month: int, now: datetime | None = None) -> str:
     """Email the contact their company's month: history, units used, invoices (DOMAIN.md §2.7)."""
     contact = contact_of(actor)

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("file/<int:pk>/", views.attachment, name="attachment"),
     path("statement/", views.statement, name="statement"),
     path("invoices/", views.invoices, name="invoices"),
+    path("language/", views.language, name="language"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path(
         "login/",

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,8 +22,10 @@ from asista.billing.pdf import render as render_pdf
 from asista.billing.selectors import statement_for
 from asista.billing.services import document_of
 from asista.core.errors import DomainError
+from asista.core.middleware import remember_language
 from asista.core.roles import contact_of
 from asista.desk.files import attachment_response
+from asista.desk.forms import LanguageForm
 from asista.desk.selectors import attachment_for, timeline
 from asista.portal import selectors, services
 from asista.portal.forms import MessageForm, ReopenForm, RequestForm, StatementForm
@@ -186,6 +189,20 @@ def statement(request: HttpRequest) -> HttpResponse:
         "period": f"{year}-{month:02d}",
     }
     return render(request, "portal/statement.html", context)
+
+
+@require_POST
+@contact_required
+def language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: the contact's pages and emails from now on, same page."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        code = form.cleaned_data["language"]
+        services.contact_language_set(contact=request.contact, language=code)  # type: ignore[attr-defined]
+        remember_language(request, code)
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect(form.next_url(request, reverse("portal:home")))
 
 
 @require_GET
