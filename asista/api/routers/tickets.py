@@ -44,7 +44,7 @@ class TicketOut(Schema):
     is_urgent: bool
     channel: Channel
     customer_id: int
-    customer_name: str = Field(..., alias="customer.name")
+    customer_name: str
     contact_id: int | None
     assignee_id: int | None
     created_at: datetime
@@ -52,6 +52,19 @@ class TicketOut(Schema):
     due_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+
+    @staticmethod
+    def resolve_customer_name(obj: Ticket) -> str:
+        # A resolver, not alias="customer.name": the alias made ninja parse a template Variable
+        # for every ticket of every page.
+        return obj.customer.name
+
+
+# The columns a page of TicketOut reads (a ticket row has three times as many).
+LIST_COLUMNS = [
+    *(name for name in TicketOut.model_fields if name != "customer_name"),
+    "customer__name",
+]
 
 
 class TicketDetail(TicketOut):
@@ -262,7 +275,7 @@ def _detail(ticket: Ticket) -> Ticket:
 @router.get("/tickets", response={200: TicketPage, **ERRORS}, **scoped("tickets:read"))
 def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     """Tickets you may see, newest first, a page at a time (keyset cursor)."""
-    qs = Ticket.objects.visible_to(request.user).select_related("customer")
+    qs = Ticket.objects.visible_to(request.user).select_related("customer").only(*LIST_COLUMNS)
     if filters.state:
         qs = qs.filter(state__in=filters.state)
     for name in ("customer_id", "assignee_id", "kind", "priority"):
