@@ -101,6 +101,58 @@ class CustomerMonth(models.Model):
         return f"{self.customer_id} {self.month:%Y-%m}"
 
 
+class TimeRollup(models.Model):
+    """Every business-minute value of one measure in one month, for one value of one dimension.
+
+    The monthly rollup of TicketFact that the response/resolution reports read, rebuilt by
+    `facts_refresh` for the months it touched: per measure and month, one row for all the
+    month's tickets (dimension "month", key ""), one per plan, per agent and per kind (key: the
+    plan or agent id, or the kind; "" for no plan / unassigned). Each row has the count, the sum
+    and every value, sorted, packed as 32-bit integers, so any range of months is answered from
+    a few rows without reading the tickets: counts and means by adding up, the median and p90
+    exactly by picking order statistics across the months' sorted runs.
+    """
+
+    measure = models.CharField(_("measure"), max_length=16)  # first_response | resolution
+    month = models.DateField(_("month"))
+    dimension = models.CharField(_("dimension"), max_length=8)  # month | plan | agent | kind
+    key = models.CharField(_("key"), max_length=32, blank=True)
+    count = models.IntegerField(_("tickets"))
+    total_minutes = models.BigIntegerField(_("sum of business minutes"))
+    minutes = models.BinaryField(_("business minutes, sorted"))
+
+    class Meta:
+        verbose_name = _("time rollup")
+        verbose_name_plural = _("time rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "dimension", "month", "key"], name="timerollup_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m} {self.dimension} {self.key}"
+
+
+class ArrivalRollup(models.Model):
+    """Tickets that arrived in a month, per local ISO weekday and hour (the heat map's cells)."""
+
+    month = models.DateField(_("month of arrival"))
+    weekday = models.PositiveSmallIntegerField(_("weekday of arrival"))  # 1 = Monday
+    hour = models.PositiveSmallIntegerField(_("hour of arrival"))
+    count = models.IntegerField(_("tickets"))
+
+    class Meta:
+        verbose_name = _("arrival rollup")
+        verbose_name_plural = _("arrival rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "weekday", "hour"], name="arrivalrollup_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.weekday} {self.hour:02d}"
+
+
 class RefreshMark(models.Model):
     """When a refresh last started, so the next one reads only what changed since."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -67,11 +68,14 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _csv(report: pages.Report, name: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    # Written into one buffer (csv leaves None cells empty) and handed over whole: a write to
+    # the response per row costs more than the rows themselves on a 12,000-row export.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(report.columns)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in report.rows)
+    writer.writerows(report.rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
