@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -228,6 +229,32 @@ class PhoneCallForm(forms.Form):
     phone = forms.CharField(label=_("Phone number"), max_length=32)
     subject = forms.CharField(label=_("What is blocked"), max_length=200)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WriteInvitationForm(forms.Form):
+    """A non-urgent caller: where to send the support address and the new-request form's link."""
+
+    address = forms.EmailField(
+        label=_("Caller's email address"),
+        help_text=_("Type a name, a company or an address to choose a known contact."),
+        widget=forms.EmailInput(
+            attrs={
+                "list": "caller-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("desk:caller_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#caller-options",
+            }
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the email"),
+        choices=settings.LANGUAGES,
+        initial="ro",
+        help_text=_("For an address we do not know; a known contact gets their own language."),
+    )
+    note = forms.CharField(label=_("What they called about (for the team)"), required=False, max_length=500)
+    key = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class TriageLinkForm(forms.Form):

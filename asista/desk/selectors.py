@@ -20,9 +20,10 @@ from django.utils import timezone
 from asista.billing.models import TimeEntry
 from asista.billing.units import units_for
 from asista.core.roles import ADMINISTRATOR, AGENT, DISPATCHER, is_dispatcher
-from asista.customers.models import Contact, Contract, Customer, Plan
+from asista.customers.models import Contact, ContactEmail, Contract, Customer, Plan
 from asista.customers.selectors import active_contract
 from asista.desk import search
+from asista.desk.models import WriteInvitation
 from asista.tickets.models import OPEN_STATES, Attachment, Event, Message, State, Ticket, TicketQuerySet
 
 PAGE_SIZE = 50
@@ -368,3 +369,26 @@ def unassigned(limit: int = 100) -> list[Ticket]:
         .select_related("customer", "plan")
         .in_queue_order()[:limit]
     )
+
+
+# --- phone calls -------------------------------------------------------------------------------
+
+
+def caller_choices(text: str, limit: int = 20) -> list[ContactEmail]:
+    """Addresses of active contacts whose address, name or company contains `text` (2+ letters)."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    matching = Q(address__icontains=text) | Q(contact__name__icontains=text)
+    return list(
+        ContactEmail.objects.filter(
+            matching | Q(contact__customer__name__icontains=text), contact__is_active=True
+        )
+        .select_related("contact__customer")
+        .order_by("contact__name", "address")[:limit]
+    )
+
+
+def write_invitations(limit: int = 20) -> list[WriteInvitation]:
+    """The latest "write to us" emails sent to callers, with who sent them and their outbox state."""
+    return list(WriteInvitation.objects.select_related("contact__customer", "sent_by", "email")[:limit])

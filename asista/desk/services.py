@@ -1,7 +1,9 @@
-"""Desk actions: each one takes a validated form and calls the one service that owns the rule.
+"""Desk writes: the ticket page's actions, phone calls and the staff's language preference.
 
-The workflow (`asista.tickets.workflow`) and billing (`asista.billing.services`) decide and
-refuse; this module only maps a form to its call and says what happened.
+Each ticket action takes a validated form and calls the one service that owns the rule: the
+workflow (`asista.tickets.workflow`) and billing (`asista.billing.services`) decide and refuse;
+this module only maps a form to its call and says what happened. Phone calls: an urgency becomes
+a ticket (`urgent_call_log`); a non-urgent caller is emailed how to write (`write_invitation_send`).
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django import forms
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from asista.billing.services import remote_session_log, time_entry_log
 from asista.core.errors import PermissionRefused
 from asista.core.models import Profile
-from asista.core.roles import is_dispatcher
+from asista.core.roles import is_dispatcher, is_staff_member
+from asista.customers.selectors import contact_by_email
 from asista.desk.forms import (
     AssignForm,
     CancelForm,
@@ -28,7 +34,9 @@ from asista.desk.forms import (
     TextForm,
     TimeForm,
 )
-from asista.tickets import workflow
+from asista.desk.models import WriteInvitation
+from asista.mail.outbox import enqueue
+from asista.tickets import notifications, workflow
 from asista.tickets.models import Channel, Kind, Ticket
 
 
@@ -161,4 +169,75 @@ def urgent_call_log(*, actor: Any, data: dict[str, Any], now: datetime) -> Ticke
     )
 
 
-__all__ = ["ACTIONS", "PhoneCallForm", "profile_language_set", "urgent_call_log"]
+def write_invitation_send(
+    *,
+    actor: Any,
+    key: UUID,
+    address: str,
+    now: datetime,
+    language: str = "",
+    note: str = "",
+) -> WriteInvitation:
+    """Email a non-urgent caller the support address and the portal's new-request link, once.
+
+    A known contact (by `address`) gets the email in their language, else in `language`. The
+    email goes through the outbox in the same transaction as the WriteInvitation that records
+    who sent it, when and to whom; no ticket is opened. `key` identifies the form: submitting it
+    again (a double click, a reload) returns the first invitation and sends nothing.
+    """
+    if not is_staff_member(actor):
+        raise PermissionRefused(_("Only the support team can send this email."))
+    found = WriteInvitation.objects.filter(key=key).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return _write_invitation(
+                actor=actor, key=key, address=address, now=now, language=language, note=note
+            )
+    except IntegrityError:  # the same form submitted twice at once: the other request sent it
+        found = WriteInvitation.objects.filter(key=key).first()
+        if found is None:
+            raise
+        return found
+
+
+def _write_invitation(
+    *, actor: Any, key: UUID, address: str, now: datetime, language: str, note: str
+) -> WriteInvitation:
+    contact = contact_by_email(address)
+    if contact is not None:
+        language = str(contact.language)
+    elif language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    invitation = WriteInvitation.objects.create(
+        key=key,
+        address=address,
+        contact=contact,
+        language=language,
+        note=note,
+        sent_by=actor,
+        sent_at=now,
+    )
+    context = {
+        "contact": contact,
+        "support_address": settings.ASISTA_SUPPORT_ADDRESS,
+        "form_url": settings.SITE_URL.rstrip("/") + reverse("portal:new"),
+        "has_login": bool(contact is not None and contact.user_id),
+    }
+    subject, text, html = notifications.render("write_to_us", language, context)
+    invitation.email = enqueue(
+        template="write_to_us",
+        language=language,
+        to=[address],
+        subject=subject,
+        text=text,
+        html=html,
+        now=now,
+        auto_submitted=False,  # an agent's message to a person who just called
+    )
+    invitation.save(update_fields=["email"])
+    return invitation
+
+
+__all__ = ["ACTIONS", "PhoneCallForm", "profile_language_set", "urgent_call_log", "write_invitation_send"]

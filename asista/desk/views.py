@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from uuid import uuid4
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -31,6 +33,7 @@ from asista.desk.forms import (
     RemoteSessionForm,
     TextForm,
     TimeForm,
+    WriteInvitationForm,
 )
 from asista.desk.models import CannedReply
 from asista.tickets.models import Ticket
@@ -154,6 +157,27 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     return attachment_response(found)
 
 
+def _calls_page(
+    request: HttpRequest,
+    *,
+    call_form: forms.Form | None = None,
+    write_form: forms.Form | None = None,
+    error: str = "",
+    write_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The phone-call page: an urgency becomes a ticket; anyone else is sent how to write."""
+    context = {
+        "form": call_form or services.PhoneCallForm(),
+        "write_form": write_form or WriteInvitationForm(initial={"key": uuid4(), "language": "ro"}),
+        "error": error,
+        "write_error": write_error,
+        "invitations": selectors.write_invitations(),
+        "support_address": settings.ASISTA_SUPPORT_ADDRESS,
+    }
+    return render(request, "desk/phone_call.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def phone_call(request: HttpRequest) -> HttpResponse:
@@ -166,7 +190,42 @@ def phone_call(request: HttpRequest) -> HttpResponse:
             return redirect("desk:ticket", number=created.number)
         except DomainError as exc:
             error = exc.message
-    return render(request, "desk/phone_call.html", {"form": form, "error": error})
+    return _calls_page(request, call_form=form, error=error, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@staff_required
+def write_invitation(request: HttpRequest) -> HttpResponse:
+    """One click: email a non-urgent caller the support address and the form's link; no ticket."""
+    form = WriteInvitationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.write_invitation_send(
+                actor=request.user,
+                key=data["key"],
+                address=data["address"],
+                language=data["language"],
+                note=data["note"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            return _calls_page(request, write_form=form, write_error=exc.message, status=400)
+        messages.success(
+            request,
+            _("Sent to %(address)s: the support address and the link to the form. No ticket was opened.")
+            % {"address": sent.address},
+        )
+        return redirect("desk:phone_call")
+    return _calls_page(request, write_form=form, status=400)
+
+
+@require_GET
+@staff_required
+def caller_options(request: HttpRequest) -> HttpResponse:
+    """Known contacts matching what the agent typed, as <option>s of the address field (htmx)."""
+    choices = selectors.caller_choices(request.GET.get("address", ""))
+    return render(request, "desk/_caller_options.html", {"choices": choices})
 
 
 @require_POST
