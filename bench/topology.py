@@ -2,21 +2,24 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/topology.py --mails 3000
 
-Feeds mail through the MTA pipe (`asista mail ingest`: a folder, and single messages on stdin) and
-the HTTP inbound endpoint (some twice), while API clients open tickets and take them to resolved;
+Feeds mail through the MTA pipe (`asista mail ingest`: a folder, and single messages on stdin),
+the HTTP inbound endpoint (some twice) and an IMAP mailbox on a private Dovecot (tests/dovecot.py)
+that the workers' periodic poll reads, while API clients open tickets and take them to resolved;
 kills one worker with SIGKILL in the middle; then checks that every message is stored exactly
-once, every outbox row was sent and reached the SMTP server (aiosmtpd) exactly once, and the
-API's tickets all got where they were sent. Prints a JSON report; exit status 1 on a failed check.
+once, every outbox row was sent and reached the SMTP server (aiosmtpd) exactly once, every IMAP
+message was moved to the processed folder, never before its row was committed (sampled all
+along the run), and the API's tickets all got where they were sent. Prints a JSON report; exit
+status 1 on a failed check.
 
 A throw-away database (asista_topo_<pid>) and a huey queue named topo-<pid> in Redis db 15 are
-used and removed afterwards.
-IMAP is not part of this run (it needs Dovecot; the mail tests cover it).
+used and removed afterwards. `--no-imap` leaves IMAP out (no Dovecot needed).
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import os
 import random
@@ -228,10 +231,11 @@ def api_ticket_life(base: str, tokens: dict[str, str], customer_id: int, agent_i
     )
 
 
-def seed(customers: int) -> dict[str, Any]:
+def seed(customers: int, imap_port: int | None) -> dict[str, Any]:
     from django.utils import timezone
 
     from asista.api.tokens import token_create
+    from asista.mail.models import Mailbox
     from tests import factories
 
     agent = factories.staff("agent")
@@ -239,6 +243,18 @@ def seed(customers: int) -> dict[str, Any]:
     contacts = [factories.contact(factories.customer(), login=False) for _ in range(customers)]
     now = timezone.now()
     scopes = ["tickets:read", "tickets:write", "mail:write"]
+    if imap_port is not None:
+        from tests.dovecot import PASSWORD, PROCESSED, USER
+
+        Mailbox.objects.create(
+            name="suport",
+            host="127.0.0.1",
+            port=imap_port,
+            security=Mailbox.Security.NONE,
+            user=USER,
+            password=PASSWORD,
+            processed_folder=PROCESSED,  # moved, not flagged: the MOVE path of the poller
+        )
     return {
         "agent_id": agent.pk,
         "customer_ids": [c.customer_id for c in contacts],
@@ -250,6 +266,79 @@ def seed(customers: int) -> dict[str, Any]:
     }
 
 
+class ImapWatch:
+    """Samples the IMAP server all along the run: every message in the processed folder must
+    already have its raw row committed in the database (the poller moves it only after commit).
+
+    The folder is listed first and the database asked after, so a message moved before its row
+    was committed would be caught whenever the sample falls between the two.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.samples = 0
+        self.checked: set[str] = set()
+        self.moved_before_commit: list[str] = []
+        self.errors: list[str] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def finish(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+        self.sample()  # a last look once everything has settled
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stop.wait(2.0):
+                self.sample()
+        finally:
+            connection.close()
+
+    def sample(self) -> None:
+        from asista.mail.models import RawMessage
+        from tests.dovecot import PROCESSED, client
+
+        try:
+            imap = client(self.port)
+            try:
+                imap.select_folder(PROCESSED, readonly=True)
+                uids = imap.search(["ALL"])
+                fetched = imap.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]) if uids else {}
+            finally:
+                imap.logout()
+        except Exception as exc:  # a sample lost to a busy server is reported, not fatal
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+            return
+        ids = set()
+        for item in fetched.values():
+            header = bytes(item.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]", b"")).decode("latin-1")
+            ids.add(header.partition(":")[2].strip())
+        new = ids - self.checked
+        stored = set(RawMessage.objects.filter(message_id__in=new).values_list("message_id", flat=True))
+        self.moved_before_commit += sorted(new - stored)
+        self.checked |= new
+        self.samples += 1
+
+
+def imap_folder_counts(port: int) -> dict[str, int]:
+    from tests.dovecot import PROCESSED, client
+
+    imap = client(port)
+    try:
+        return {
+            "inbox": int(imap.select_folder("INBOX", readonly=True)[b"EXISTS"]),
+            "processed": int(imap.select_folder(PROCESSED, readonly=True)[b"EXISTS"]),
+        }
+    finally:
+        imap.logout()
+
+
 def feed(
     args: argparse.Namespace,
     cluster: Cluster,
@@ -257,6 +346,7 @@ def feed(
     run: str,
     env: dict[str, str],
     kill_after: int,
+    imap_port: int | None,
 ) -> dict[str, Any]:
     rng = random.Random(7)
     mails: list[tuple[str, bytes]] = []
@@ -264,26 +354,43 @@ def feed(
         sender = "necunoscut@nowhere.example" if i % 10 == 9 else rng.choice(data["emails"])
         reply_to = f"<topo-{run}-{i - 3}@client.example>" if i % 5 == 4 and i >= 5 else None
         mails.append((f"<topo-{run}-{i}@client.example>", make_mail(run, i, sender, reply_to)))
-    # Thirds: a folder through the pipe command, HTTP inbound, single messages on stdin (few).
+    # Thirds: the pipe command (a folder, and one in twenty of its share on stdin), HTTP inbound,
+    # IMAP (HTTP again without IMAP). Replies thread across channels (i replies to i - 3).
     folder = cluster.workdir / "pipe"
     folder.mkdir()
-    http_mails, stdin_mails = [], []
+    http_mails, stdin_mails, imap_mails = [], [], []
     for i, (_, raw) in enumerate(mails):
         if i % 3 == 0:
-            (folder / f"{i:06d}.eml").write_bytes(raw)
-        elif i % 3 == 1 or i % 60 != 2:
+            if i % 60 == 0:
+                stdin_mails.append(raw)
+            else:
+                (folder / f"{i:06d}.eml").write_bytes(raw)
+        elif i % 3 == 1 or imap_port is None:
             http_mails.append(raw)
         else:
-            stdin_mails.append(raw)
-    duplicates = http_mails[::20]
+            imap_mails.append(raw)
+    # The same bytes twice: one HTTP mail in twenty posted again, and one IMAP mail in twenty also
+    # posted over HTTP (a copy that reached the desk by two roads).
+    duplicates = http_mails[::20] + imap_mails[::20]
+    posts = http_mails + duplicates
     bases = [f"http://127.0.0.1:{port}" for _, port in cluster.webs]
     results: Counter[str] = Counter()
     killed = threading.Event()
+    posted = [0]
+    kill_info: dict[str, Any] = {}
 
     def kill_one_worker() -> None:
+        # Between two IMAP polls (they start at each minute): a worker killed during a poll holds
+        # the poll's lock until it expires (5 minutes), which would only make this run wait.
+        if imap_port is not None:
+            waited = time.monotonic()
+            while not 15 <= time.time() % 60 < 50:
+                time.sleep(0.2)
+            kill_info["waited_for_mid_minute_s"] = round(time.monotonic() - waited, 1)
         victim = cluster.workers[0]
         victim.send_signal(signal.SIGKILL)
         victim.wait()
+        kill_info["at_s_of_minute"] = round(time.time() % 60, 1)
         killed.set()
 
     def post_mail(i: int, raw: bytes) -> None:
@@ -295,6 +402,7 @@ def feed(
             "message/rfc822",
         )
         results[f"http {status}{' duplicate' if answer and answer.get('duplicate') else ''}"] += 1
+        posted[0] += 1
         if i == kill_after and args.kill_worker:
             kill_one_worker()
 
@@ -318,37 +426,76 @@ def feed(
             )
             results["pipe stdin"] += 1
 
+    def imap_deliver() -> None:
+        """Deliver the IMAP share into INBOX as the HTTP mail goes in, spread over the run."""
+        from tests.dovecot import client
+
+        assert imap_port is not None
+        imap = client(imap_port)
+        try:
+            for j, raw in enumerate(imap_mails):
+                while posted[0] < j * len(posts) // len(imap_mails):
+                    time.sleep(0.05)
+                imap.append("INBOX", raw)
+                results["imap delivered"] += 1
+        finally:
+            imap.logout()
+
     def api_life(n: int) -> None:
         base = bases[n % len(bases)]
         customer_id = data["customer_ids"][n % len(data["customer_ids"])]
         results[f"api {api_ticket_life(base, data['tokens'], customer_id, data['agent_id'], n)}"] += 1
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.clients) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.clients + 2) as pool:
         futures = [pool.submit(pipe_folder)]
+        if imap_mails:
+            futures.append(pool.submit(imap_deliver))
         futures += [pool.submit(api_life, n) for n in range(args.api_tickets)]
-        futures += [pool.submit(post_mail, i, raw) for i, raw in enumerate(http_mails + duplicates)]
+        futures += [pool.submit(post_mail, i, raw) for i, raw in enumerate(posts)]
         for future in concurrent.futures.as_completed(futures):
             future.result()
-    return {"fed": dict(results), "mail_ids": [mid for mid, _ in mails], "killed": killed.is_set()}
+    via_imap = set(imap_mails)
+    return {
+        "fed": dict(results),
+        "mail_ids": [mid for mid, _ in mails],
+        "imap_ids": [mid for mid, raw in mails if raw in via_imap],
+        "killed": killed.is_set(),
+        "kill": kill_info,
+    }
 
 
-def settle(sink: Sink, timeout: float) -> dict[str, Any]:
-    """Wait until the outbox is empty of pending work; the surviving worker's sweeps must do it."""
-    from asista.mail.models import OutboundEmail
+def settle(sink: Sink, timeout: float, imap_port: int | None, imap_ids: list[str]) -> dict[str, Any]:
+    """Wait until the outbox is empty of pending work and the IMAP inbox is read (the surviving
+    worker's sweeps and polls must do it; IMAP polls run once a minute)."""
+    from asista.mail.models import OutboundEmail, RawMessage
 
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while time.monotonic() < deadline:
         open_rows = OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).count()
-        if open_rows == 0 and sum(sink.ids.values()) >= OutboundEmail.objects.count():
+        outbox_done = open_rows == 0 and sum(sink.ids.values()) >= OutboundEmail.objects.count()
+        imap_done = imap_port is None or (
+            imap_folder_counts(imap_port)["inbox"] == 0
+            and RawMessage.objects.filter(message_id__in=imap_ids).count() == len(imap_ids)
+        )
+        if outbox_done and imap_done:
             break
         time.sleep(1)
-    return {"waited_s": round(timeout - (deadline - time.monotonic()), 1)}
+    return {"waited_s": round(time.monotonic() - started, 1)}
 
 
-def check(sink: Sink, mail_ids: list[str], api_tickets: int, fed: dict[str, int]) -> dict[str, Any]:
+def check(
+    sink: Sink,
+    mail_ids: list[str],
+    api_tickets: int,
+    fed: dict[str, int],
+    imap_port: int | None = None,
+    imap_ids: list[str] | None = None,
+    watch: ImapWatch | None = None,
+) -> dict[str, Any]:
     from django.db.models import Count
 
-    from asista.mail.models import OutboundEmail, RawMessage
+    from asista.mail.models import Mailbox, OutboundEmail, RawMessage
     from asista.tickets.models import Message, Ticket
 
     raw_counts = Counter(
@@ -394,6 +541,29 @@ def check(sink: Sink, mail_ids: list[str], api_tickets: int, fed: dict[str, int]
         failures.append("an outbox row was not sent exactly once")
     if report["api_tickets_resolved"] != api_tickets or fed.get("api resolved", 0) != api_tickets:
         failures.append("an API ticket did not reach resolved")
+    if imap_port is not None and watch is not None:
+        imap_ids = imap_ids or []
+        sources = Counter(RawMessage.objects.filter(message_id__in=imap_ids).values_list("source", flat=True))
+        folders = imap_folder_counts(imap_port)
+        report["imap"] = {
+            "delivered": len(imap_ids),
+            "stored_from": dict(sources),  # "http" for the copies also posted over HTTP first
+            "left_in_inbox": folders["inbox"],
+            "moved_to_processed": folders["processed"],
+            "moved_before_commit": len(watch.moved_before_commit),
+            "samples_of_processed_folder": watch.samples,
+            "sample_errors": len(watch.errors),
+            "mailbox_last_error": Mailbox.objects.values_list("last_error", flat=True).first() or "",
+        }
+        report["raw_by_source"] = dict(
+            Counter(RawMessage.objects.filter(message_id__in=mail_ids).values_list("source", flat=True))
+        )
+        if folders["inbox"] or folders["processed"] != len(imap_ids):
+            failures.append("an IMAP message was not moved to the processed folder exactly once")
+        if watch.moved_before_commit:
+            failures.append("an IMAP message was moved before its row was committed")
+        if not sources.get(RawMessage.Source.IMAP):
+            failures.append("the workers' IMAP poll stored nothing")
     report["failures"] = failures
     return report
 
@@ -408,7 +578,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=12, help="Concurrent HTTP clients.")
     parser.add_argument("--no-kill", dest="kill_worker", action="store_false")
-    parser.add_argument("--settle-timeout", type=float, default=240)
+    parser.add_argument("--no-imap", dest="imap", action="store_false", help="No Dovecot, no IMAP share.")
+    parser.add_argument("--settle-timeout", type=float, default=420)
     parser.add_argument("--keep", action="store_true", help="Keep the database and the logs.")
     args = parser.parse_args()
 
@@ -444,18 +615,38 @@ def main() -> int:
     started = time.monotonic()
     cluster = Cluster(env, workdir)
     report: dict[str, Any] = {"mails": args.mails, "api_tickets": args.api_tickets}
+    services = contextlib.ExitStack()
     try:
+        imap_port = None
+        watch = None
+        if args.imap:
+            from tests.dovecot import dovecot_server
+
+            imap_port = services.enter_context(dovecot_server())
+            watch = ImapWatch(imap_port)
         call_command("migrate", verbosity=0)
-        data = seed(customers=20)
+        data = seed(customers=20, imap_port=imap_port)
         cluster.start(args.webs, args.workers)
         report["started_s"] = round(time.monotonic() - started, 1)
-        fed = feed(args, cluster, data, run, env, kill_after=args.mails // 6)
-        report.update(fed=fed["fed"], worker_killed=fed["killed"], fed_s=round(time.monotonic() - started, 1))
-        report.update(settle(sink, args.settle_timeout))
-        report.update(check(sink, fed["mail_ids"], args.api_tickets, fed["fed"]))
+        if watch is not None:
+            watch.start()
+        fed = feed(args, cluster, data, run, env, args.mails // 6, imap_port)
+        report.update(
+            fed=fed["fed"],
+            worker_killed=fed["killed"],
+            kill=fed["kill"],
+            fed_s=round(time.monotonic() - started, 1),
+        )
+        report.update(settle(sink, args.settle_timeout, imap_port, fed["imap_ids"]))
+        if watch is not None:
+            watch.finish()
+        report.update(
+            check(sink, fed["mail_ids"], args.api_tickets, fed["fed"], imap_port, fed["imap_ids"], watch)
+        )
     finally:
         cluster.stop()
         smtp.stop()
+        services.close()
         from django.db import connections
 
         connections.close_all()
