@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from asista.billing.models import TimeEntry
@@ -24,11 +24,11 @@ from asista.customers.models import Contact, ContactEmail, Contract, Customer, P
 from asista.customers.selectors import active_contract
 from asista.desk import search
 from asista.desk.models import WriteInvitation
+from asista.sla.models import Clock
 from asista.tickets.models import OPEN_STATES, Attachment, Event, Message, State, Ticket, TicketQuerySet
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-BREACH_WINDOW = timedelta(hours=2)
 VIEWS = ("mine", "unassigned", "waiting", "breaching", "all")
 ACTIVE_STATES = (State.NEW, State.ASSIGNED, State.IN_PROGRESS)
 
@@ -54,13 +54,33 @@ class QueuePage:
     now: datetime = field(default_factory=timezone.now)
 
 
+def _running_clocks() -> QuerySet[Clock]:
+    return Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True)
+
+
+def _first_warning() -> Subquery:
+    """The earliest warning instant of the ticket's running SLA clocks (`warn_at`: when the
+    share ASISTA_SLA_WARN_SHARE, 80 % by default, of a target is used), for each row."""
+    return Subquery(
+        _running_clocks().filter(ticket_id=OuterRef("pk")).order_by("warn_at").values("warn_at")[:1]
+    )
+
+
+def _breaching(now: datetime) -> Q:
+    """Working tickets that are overdue, or with a running SLA clock past its warning instant —
+    the rule of `asista.sla.selectors.sla_badges`, as a filter (index desk_sla_clock_running_warn)."""
+    warned = _running_clocks().filter(warn_at__lte=now).values("ticket_id")
+    return Q(state__in=ACTIVE_STATES) & (Q(due_at__lte=now) | Q(pk__in=warned))
+
+
 def _view_filter(view: str, user: Any, now: datetime) -> Q:
     open_ = Q(state__in=OPEN_STATES)
+    if view == "breaching":
+        return _breaching(now)
     return {
         "mine": open_ & Q(assignee_id=user.pk),
         "unassigned": open_ & Q(assignee__isnull=True),
         "waiting": Q(state=State.WAITING),
-        "breaching": Q(state__in=ACTIVE_STATES, due_at__lte=now + BREACH_WINDOW),
         "all": Q(),
     }.get(view, Q())
 
@@ -146,10 +166,11 @@ def queue_page(
     # Two steps in one query: the page's ids from tickets_ticket alone (an index scan in queue
     # order), then those rows with their customer, plan and assignee.
     page_ids = tickets.in_queue_order().values("pk")[: size + 1]
-    rows = list(
+    rows: list[Ticket] = list(
         Ticket.objects.filter(pk__in=page_ids)
         .in_queue_order()
         .select_related("customer", "plan", "assignee")
+        .annotate(warn_at=_first_warning())
         .only(
             "number",
             "subject",
@@ -193,12 +214,14 @@ def plans() -> QuerySet[Plan]:
 
 
 def sla_badge(ticket: Ticket, now: datetime) -> str:
-    """overdue, soon (within the breach window) or ok; empty when no clock runs."""
+    """overdue (past its due time), soon (a running SLA clock is past its warning share: the
+    `warn_at` the queue and the ticket page annotate) or ok; empty when no clock runs."""
     if ticket.due_at is None:
         return ""
     if ticket.due_at <= now:
         return "overdue"
-    return "soon" if ticket.due_at <= now + BREACH_WINDOW else "ok"
+    warn_at = getattr(ticket, "warn_at", None)
+    return "soon" if warn_at is not None and warn_at <= now else "ok"
 
 
 # --- the ticket page ---------------------------------------------------------------------------
@@ -215,6 +238,7 @@ def ticket_for(user: Any, number: int) -> Ticket | None:
     return (
         Ticket.objects.visible_to(user)
         .select_related("customer", "contact", "plan", "assignee")
+        .annotate(warn_at=_first_warning())
         .filter(number=number)
         .first()
     )
