@@ -164,18 +164,34 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 def _write(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]], key: str = "") -> None:
     """Plain INSERTs of `rows` (values already adapted for the database); with `key`, an upsert
-    on that unique column. Model instances and bulk_create cost more than the refresh itself."""
+    on that unique column. Model instances and bulk_create cost more than the refresh itself.
+
+    SQLite takes the rows through executemany (no round trips). PostgreSQL takes them through
+    COPY (an upsert: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT), as a
+    statement per row costs a round trip and a multi-row VALUES costs psycopg its parsing."""
     if not rows:
         return
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-    if key:
-        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != key)
-        sql += f" ON CONFLICT ({quote(key)}) DO UPDATE SET {updates}"
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != key)
+    conflict = f" ON CONFLICT ({quote(key)}) DO UPDATE SET {updates}" if key else ""
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        if connection.vendor != "postgresql":
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}){conflict}"
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(sql, rows[start : start + BATCH])
+            return
+        target = table
+        if key:
+            target = quote(f"{model._meta.db_table}_load")
+            cursor.execute(f"CREATE TEMPORARY TABLE {target} (LIKE {table})")
+        with cursor.cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if key:
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {target}{conflict}")
+            cursor.execute(f"DROP TABLE {target}")
 
 
 class _Calendars:
