@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
@@ -17,13 +18,29 @@ def active_contract(*, customer: Customer, on: date | None = None) -> Contract |
     day = on or timezone.localdate()
     memo: dict[date, Contract | None] = customer.__dict__.setdefault("_active_contracts", {})
     if day not in memo:
-        memo[day] = (
-            customer.contracts.filter(status=Contract.Status.ACTIVE, starts_on__lte=day)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-            .select_related("plan")
-            .first()
-        )
+        active_contracts([customer], on=day)
     return memo[day]
+
+
+def active_contracts(customers: Iterable[Customer], *, on: date) -> dict[int, Contract | None]:
+    """`active_contract` of several customers in one query, by customer id (None: no contract).
+
+    The plan and the calendars come along: opening a ticket needs them for its SLA clocks.
+    """
+    wanted = {customer.pk: customer for customer in customers}
+    found: dict[int, Contract | None] = dict.fromkeys(wanted)
+    rows = (
+        Contract.objects.filter(customer_id__in=wanted, status=Contract.Status.ACTIVE, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("plan", "plan__calendar", "calendar")
+        .order_by("pk")
+    )
+    for contract in rows:
+        if found[contract.customer_id] is None:  # one active contract per customer, by constraint
+            found[contract.customer_id] = contract
+    for pk, customer in wanted.items():
+        customer.__dict__.setdefault("_active_contracts", {})[on] = found[pk]
+    return found
 
 
 def contact_by_email(address: str) -> Contact | None:

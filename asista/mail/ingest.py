@@ -97,6 +97,8 @@ class _Outcome:
     message: Message | None = None
     created_ticket: bool = False
     acknowledged: bool = False
+    draft: workflow.NewTicket | None = None  # a ticket to open with the batch's others
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,12 +152,72 @@ def mail_process(
 def _process_batch(
     pairs: list[tuple[RawMessage, ParsedMail]], *, now: datetime, contact: Contact | None = None
 ) -> list[IngestResult]:
+    """Route the mails in order; the new tickets they ask for are opened together (`_Opening`)."""
     if not pairs:
         return []
     lookups = Lookups([mail for _row, mail in pairs], now=now)
-    results = [_process_one(row, mail, now, lookups, contact) for row, mail in pairs]
+    opening = _Opening(lookups, now)
+    outcomes = []
+    for row, mail in pairs:
+        if opening.answered_by(mail):
+            opening.flush()  # a reply to a ticket this batch opens: open it first
+        outcome = _process_one(row, mail, now, lookups, contact)
+        if outcome.draft is not None:
+            opening.add(mail, outcome)
+        outcomes.append(outcome)
+    opening.flush()
+    results = [_result(row, outcome) for (row, _mail), outcome in zip(pairs, outcomes, strict=True)]
     _record_outcomes([row for row, _mail in pairs])
     return results
+
+
+class _Opening:
+    """New tickets waiting to be opened in one transaction (`workflow.tickets_open`).
+
+    If that fails, each is opened on its own, so one bad mail cannot hold back the others.
+    """
+
+    def __init__(self, lookups: Lookups, now: datetime) -> None:
+        self.lookups, self.now = lookups, now
+        self.waiting: list[tuple[ParsedMail, _Outcome]] = []
+        self.message_ids: set[str] = set()
+
+    def add(self, mail: ParsedMail, outcome: _Outcome) -> None:
+        self.waiting.append((mail, outcome))
+        if mail.message_id:
+            self.message_ids.add(mail.message_id)
+
+    def answered_by(self, mail: ParsedMail) -> bool:
+        return bool(self.message_ids) and any(mid in self.message_ids for mid in reference_ids(mail))
+
+    def flush(self) -> None:
+        waiting, self.waiting, self.message_ids = self.waiting, [], set()
+        if not waiting:
+            return
+        try:
+            tickets = workflow.tickets_open([o.draft for _m, o in waiting if o.draft], now=self.now)
+        except Exception:
+            log.warning("opening %d tickets together failed; opening them one by one", len(waiting))
+            for pair in waiting:
+                self._open_alone(*pair)
+            return
+        for (mail, outcome), ticket in zip(waiting, tickets, strict=True):
+            self._opened(mail, outcome, ticket)
+
+    def _open_alone(self, mail: ParsedMail, outcome: _Outcome) -> None:
+        assert outcome.draft is not None
+        try:
+            (ticket,) = workflow.tickets_open([outcome.draft], now=self.now)
+        except Exception as exc:  # the raw row keeps the mail; the retry job tries again
+            log.exception("opening a ticket for raw message %s failed", outcome.draft.raw_id)
+            outcome.status, outcome.flags, outcome.error = Status.RECEIVED, ["error"], _error(exc)
+            outcome.created_ticket = outcome.acknowledged = False
+            return
+        self._opened(mail, outcome, ticket)
+
+    def _opened(self, mail: ParsedMail, outcome: _Outcome, ticket: Ticket) -> None:
+        outcome.ticket, outcome.draft = ticket, None
+        self.lookups.learn(mail, ticket, acknowledged=False)  # counted when it was decided
 
 
 def _record_outcomes(rows: list[RawMessage]) -> None:
@@ -172,21 +234,27 @@ def _record_outcomes(rows: list[RawMessage]) -> None:
 
 def _process_one(
     row: RawMessage, mail: ParsedMail, now: datetime, lookups: Lookups, contact: Contact | None
-) -> IngestResult:
+) -> _Outcome:
     """Route one mail; an unexpected error leaves its row `received`, for `mail_retry_received`."""
     try:
         outcome = _route(row, mail, now, lookups, contact)
     except Exception as exc:  # the raw row keeps the mail; the retry job tries again
         log.exception("ingest of raw message %s failed", row.pk)
-        row.status, row.flags = Status.RECEIVED, ["error"]
-        row.error = f"{type(exc).__name__}: {exc}"[:2000]
-        return IngestResult(row, None, None, False, False, ("error",))
+        return _Outcome(Status.RECEIVED, ["error"], error=_error(exc))
     lookups.learn(mail, outcome.ticket, acknowledged=outcome.acknowledged)
+    return outcome
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _result(row: RawMessage, outcome: _Outcome) -> IngestResult:
     row.status, row.flags, row.acknowledged, row.error = (
         outcome.status,
         outcome.flags,
         outcome.acknowledged,
-        "",
+        outcome.error,
     )
     return IngestResult(
         row, outcome.ticket, outcome.message, outcome.created_ticket, False, tuple(outcome.flags)
@@ -439,12 +507,13 @@ def _new_ticket(
     flags: list[str],
     related_to: Ticket | None = None,
 ) -> _Outcome:
+    """A new ticket for this mail, opened with the batch's others (`_Opening`)."""
     contact = sender.contact
     assert contact is not None
     acknowledge, why = _may_acknowledge(mail, sender)
     fields = _message_fields(mail, row)
     fields.pop("subject")
-    ticket = workflow.ticket_create(
+    draft = workflow.NewTicket(
         customer=contact.customer,
         contact=contact,
         subject=mail.subject,
@@ -453,11 +522,10 @@ def _new_ticket(
         is_unparsed="unparsed" in mail.defects,
         related_to=related_to,
         acknowledge=acknowledge,
-        now=now,
         **fields,
     )
     flags = [*flags, "new", *([why] if why else [])]
-    return _Outcome(Status.PROCESSED, flags, ticket, None, True, acknowledge)
+    return _Outcome(Status.PROCESSED, flags, None, None, True, acknowledge, draft)
 
 
 def _may_acknowledge(mail: ParsedMail, sender: Sender) -> tuple[bool, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -15,7 +16,15 @@ def make_message_id(*, ticket_number: int | None = None) -> str:
     return f"<{local}@{settings.ASISTA_MAIL_DOMAIN}>"
 
 
-def enqueue(
+def enqueue(**fields: Any) -> OutboundEmail:
+    """Add one email to the outbox (the fields of `outbox_row`). Call inside the transaction of
+    the change it reports."""
+    email = outbox_row(**fields)
+    email.save(force_insert=True)
+    return email
+
+
+def outbox_row(
     *,
     template: str,
     language: str,
@@ -31,8 +40,8 @@ def enqueue(
     references: str = "",
     auto_submitted: bool = True,
 ) -> OutboundEmail:
-    """Add one email to the outbox. Call inside the transaction of the change it reports."""
-    return OutboundEmail.objects.create(
+    """An outbox email not saved yet, for callers that write many at once (`enqueue` saves one)."""
+    return OutboundEmail(
         ticket_id=ticket_id,
         template=template,
         language=language,

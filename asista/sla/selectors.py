@@ -11,6 +11,7 @@ overrides per lookup.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from asista.sla.calendar import (
 from asista.sla.models import Calendar, CalendarOverride
 
 if TYPE_CHECKING:
+    from asista.customers.models import Contract, Plan
     from asista.tickets.models import Ticket
 
 CACHE_SIZE = 32
@@ -89,17 +91,28 @@ def calendar_row_for_ticket(ticket: Ticket) -> Calendar | None:
 
     on: date = timezone.localdate(ticket.created_at) if ticket.created_at else timezone.localdate()
     contract = active_contract(customer=ticket.customer, on=on) if ticket.customer_id else None
+    return calendar_row_of(contract, ticket.plan, default_calendar_row)
+
+
+def calendar_row_of(
+    contract: Contract | None, plan: Plan | None, default: Callable[[], Calendar | None]
+) -> Calendar | None:
+    """The contract's calendar, else the plan's, else `default()` (asked only when needed)."""
     if contract is not None and contract.calendar_id is not None:
         return contract.calendar
-    plan = ticket.plan or (contract.plan if contract is not None else None)
+    plan = plan or (contract.plan if contract is not None else None)
     if plan is not None and plan.calendar_id is not None:
         return plan.calendar
-    return default_calendar_row()
+    return default()
 
 
 def calendar_for_ticket(ticket: Ticket) -> BusinessCalendar:
     """The business calendar that measures `ticket`'s clocks."""
-    row = calendar_row_for_ticket(ticket)
+    return calendar_from_row(calendar_row_for_ticket(ticket))
+
+
+def calendar_from_row(row: Calendar | None) -> BusinessCalendar:
+    """The pure calendar of a row; None is the built-in default (no default row is configured)."""
     return build_calendar(calendar_spec(row)) if row is not None else build_calendar(CalendarSpec())
 
 

@@ -23,21 +23,31 @@ class NewAttachment:
 
 def attachments_store(*, message: Message, attachments: Iterable[NewAttachment]) -> list[Attachment]:
     """Write each file (once per content) and record it on `message`."""
+    return attachments_store_many([(message, attachments)])
+
+
+def attachments_store_many(pairs: Iterable[tuple[Message, Iterable[NewAttachment]]]) -> list[Attachment]:
+    """`attachments_store` for several messages, with one INSERT for all their files."""
     rows = []
-    for item in attachments:
-        digest = hashlib.sha256(item.data).hexdigest()
-        row = Attachment(
-            message=message,
-            filename=item.filename[:255] or "attachment",
-            size=len(item.data),
-            content_type=item.content_type or "application/octet-stream",
-            sha256=digest,
-            content_id=item.content_id,
-            inline=item.inline,
-        )
-        path = attachment_path(row, item.filename)
-        if not default_storage.exists(path):
-            path = default_storage.save(path, ContentFile(item.data))
-        row.file.name = path
-        rows.append(row)
+    for message, attachments in pairs:
+        for item in attachments:
+            rows.append(_stored(message, item))
     return Attachment.objects.bulk_create(rows) if rows else []
+
+
+def _stored(message: Message, item: NewAttachment) -> Attachment:
+    digest = hashlib.sha256(item.data).hexdigest()
+    row = Attachment(
+        message=message,
+        filename=item.filename[:255] or "attachment",
+        size=len(item.data),
+        content_type=item.content_type or "application/octet-stream",
+        sha256=digest,
+        content_id=item.content_id,
+        inline=item.inline,
+    )
+    path = attachment_path(row, item.filename)
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(item.data))
+    row.file.name = path
+    return row

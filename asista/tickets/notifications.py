@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from asista.mail.models import OutboundEmail
-from asista.mail.outbox import enqueue, make_message_id
+from asista.mail.outbox import make_message_id, outbox_row
 from asista.tickets.models import Message, Ticket
 
 MAX_REFERENCES = 20
@@ -84,6 +84,26 @@ def notify_customer(
     Message-ID, so the customer's answer threads back to it. `thread` (In-Reply-To, References)
     spares the look-up when the caller knows the conversation, as on a new ticket.
     """
+    email = customer_email(
+        ticket, name, now=now, message=message, auto_submitted=auto_submitted, extra=extra, thread=thread
+    )
+    if email is not None:
+        email.save(force_insert=True)
+    return email
+
+
+def customer_email(
+    ticket: Ticket,
+    name: str,
+    *,
+    now: datetime,
+    message: Message | None = None,
+    auto_submitted: bool = True,
+    extra: dict[str, Any] | None = None,
+    thread: tuple[str, str] | None = None,
+) -> OutboundEmail | None:
+    """`notify_customer`'s email, not saved yet (None: nobody to write to), for callers that
+    write many at once."""
     to = recipients(ticket)
     if not to:
         return None
@@ -107,7 +127,7 @@ def notify_customer(
         **(extra or {}),
     }
     subject, text, html = render(name, language, context)
-    return enqueue(
+    return outbox_row(
         template=name,
         language=language,
         to=to,

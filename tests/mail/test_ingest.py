@@ -201,21 +201,77 @@ def test_an_error_in_the_ticket_work_leaves_the_raw_received_for_the_retry(monke
     import asista.mail.ingest as ingest_module
 
     known("ana@client.example")
-    original = ingest_module.workflow.ticket_create
+    original = ingest_module.workflow.tickets_open
 
-    def crash(**kwargs):  # type: ignore[no-untyped-def]
+    def crash(drafts, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(ingest_module.workflow, "ticket_create", crash)
+    monkeypatch.setattr(ingest_module.workflow, "tickets_open", crash)
     now = timezone.now()
     result = ingest(raw_mail(), now=now)
     assert result.flags == ("error",) and result.raw.status == RawMessage.Status.RECEIVED
     assert "database went away" in RawMessage.objects.get().error
-    monkeypatch.setattr(ingest_module.workflow, "ticket_create", original)
+    monkeypatch.setattr(ingest_module.workflow, "tickets_open", original)
     assert mail_retry_received(now=now + timedelta(minutes=11)) == 1
     raw = RawMessage.objects.get()
     assert raw.status == RawMessage.Status.PROCESSED and raw.error == ""
     assert Ticket.objects.count() == 1
+
+
+def test_one_mail_that_cannot_become_a_ticket_does_not_hold_back_the_rest_of_its_batch(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import asista.mail.ingest as ingest_module
+
+    known("ana@client.example")
+    original = ingest_module.workflow.tickets_open
+
+    def fussy(drafts, **kwargs):  # type: ignore[no-untyped-def]
+        if any("otrăvit" in d.subject for d in drafts):
+            raise RuntimeError("a value the database refuses")
+        return original(drafts, **kwargs)
+
+    monkeypatch.setattr(ingest_module.workflow, "tickets_open", fussy)
+    subjects = ["Prima cerere", "Subiect otrăvit", "A treia cerere"]
+    results = mail_ingest_many(
+        [raw_mail(subject=s) for s in subjects], source=RawMessage.Source.FILE, now=timezone.now()
+    )
+    assert [r.created_ticket for r in results] == [True, False, True]
+    assert results[1].flags == ("error",) and results[1].raw.status == RawMessage.Status.RECEIVED
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["A treia cerere", "Prima cerere"]
+    # The numbers of the batch that was rolled back are given back: no gap.
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_a_batch_of_new_requests_opens_every_ticket_with_its_clocks_event_and_acknowledgement() -> None:
+    known("ana@client.example")
+    results = mail_ingest_many(
+        [raw_mail(subject=f"Cererea {i}", text=f"textul {i}") for i in range(5)],
+        source=RawMessage.Source.FILE,
+        now=timezone.now(),
+    )
+    tickets = [r.ticket for r in results]
+    assert [t.subject for t in tickets] == [f"Cererea {i}" for i in range(5)]
+    assert len({t.number for t in tickets}) == 5
+    for ticket in Ticket.objects.filter(pk__in=[t.pk for t in tickets]):
+        assert ticket.messages.get().text.startswith("textul")
+        assert ticket.events.filter(kind="created").count() == 1
+        assert ticket.clocks.count() >= 1 and ticket.due_at == min(c.due_at for c in ticket.clocks.all())
+    acks = OutboundEmail.objects.filter(template="acknowledgement")
+    assert sorted(a.ticket_id for a in acks) == sorted(t.pk for t in tickets)
+
+
+def test_new_requests_in_a_batch_cost_a_fixed_number_of_statements(settings) -> None:  # type: ignore[no-untyped-def]
+    """Opening tickets is one statement per table for the batch, not per mail."""
+    settings.ASISTA_MAIL_ACK_LIMIT_PER_HOUR = 100
+    known("ana@client.example")
+    ingest(raw_mail(subject="The first request creates the ticket counter"))
+    for n in (3, 30):
+        raws = [raw_mail(subject=f"Cererea {n}-{i}") for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            results = mail_ingest_many(raws, source=RawMessage.Source.FILE, now=timezone.now())
+        assert all(r.created_ticket for r in results)
+        if n == 3:
+            few = len(statements(queries))
+    assert len(statements(queries)) == few, "\n".join(statements(queries))
 
 
 def test_the_retry_only_marks_a_row_whose_ticket_was_already_made() -> None:
