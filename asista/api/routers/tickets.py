@@ -61,10 +61,7 @@ class TicketOut(Schema):
 
 
 # The columns a page of TicketOut reads (a ticket row has three times as many).
-LIST_COLUMNS = [
-    *(name for name in TicketOut.model_fields if name != "customer_name"),
-    "customer__name",
-]
+LIST_COLUMNS = [name for name in TicketOut.model_fields if name != "customer_name"]
 
 
 class TicketDetail(TicketOut):
@@ -275,7 +272,14 @@ def _detail(ticket: Ticket) -> Ticket:
 @router.get("/tickets", response={200: TicketPage, **ERRORS}, **scoped("tickets:read"))
 def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     """Tickets you may see, newest first, a page at a time (keyset cursor)."""
-    qs = Ticket.objects.visible_to(request.user).select_related("customer").only(*LIST_COLUMNS)
+    # The customers' names come in a second query (the page's few customers by primary key), not
+    # by a join: PostgreSQL estimates `subject ILIKE '%word%'` to match almost nothing, and with a
+    # join it then sorted every ticket × customer pair (78 ms for 5,000 tickets instead of 7).
+    qs = (
+        Ticket.objects.visible_to(request.user)
+        .only(*LIST_COLUMNS)
+        .prefetch_related(Prefetch("customer", queryset=Customer.objects.only("id", "name")))
+    )
     if filters.state:
         qs = qs.filter(state__in=filters.state)
     for name in ("customer_id", "assignee_id", "kind", "priority"):
