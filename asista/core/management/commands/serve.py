@@ -3,10 +3,17 @@
 Ctrl-C or SIGTERM stops both gracefully (gunicorn finishes in-flight requests, the worker its
 running jobs); if either child dies, the other is stopped too and `serve` exits non-zero, so a
 supervisor (systemd, a container runtime) restarts the pair.
+
+gunicorn loads the application once, in its master, before forking the web processes
+(`--preload`, with `warmed_application()` below): every process starts with the URLconf, the API
+schemas and the translations already imported, instead of spending its first request (0.6–2 s of
+CPU) on them while other requests queue behind it. Processes recycled by `--max-requests` are
+forked warm too. The price: new code needs a restart (`systemctl restart`), not a HUP.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -17,6 +24,42 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 STOP_GRACE_SECONDS = 35
+APPLICATION = "asista.core.management.commands.serve:warmed_application()"
+
+
+def warm_up() -> None:
+    """Load what a first request would otherwise load lazily, in the gunicorn master.
+
+    No database connection may survive this (the forked processes would share its socket); the
+    objects that exist now are frozen out of the garbage collector's view, so that a full
+    collection in a web process does not walk Django's ~150,000 import-time objects (100 ms with
+    the GIL held) and the pages shared with the master after the fork stay shared.
+    """
+    import gc
+
+    from django.conf import settings
+    from django.db import connections
+    from django.urls import Resolver404, get_resolver, resolve
+    from django.utils import translation
+
+    _ = get_resolver().url_patterns  # imports every view, the API with its schemas, the admin
+    for path in ("/healthz", "/api/v1/tickets", "/api/v1/tickets/1", "/desk/", "/portal/"):
+        with contextlib.suppress(Resolver404):
+            resolve(path)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Tickets")  # loads the catalogues
+    connections.close_all()
+    gc.collect()
+    gc.freeze()
+
+
+def warmed_application() -> Any:
+    """The WSGI application for gunicorn, warmed up (gunicorn calls this once, with --preload)."""
+    from asista.wsgi import application
+
+    warm_up()
+    return application
 
 
 def _env_int(name: str, default: int) -> int:
@@ -47,7 +90,8 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
-            "asista.wsgi:application",
+            APPLICATION,
+            "--preload",
             "--bind",
             options["bind"],
             "--workers",
