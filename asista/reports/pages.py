@@ -6,6 +6,8 @@ Durations are shown in business hours (one decimal), money in EUR/RON with two d
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -68,6 +70,7 @@ class Report:
     note: str = ""
     wide: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    csv_body: str = ""  # lines already formatted as CSV, for a download-only report (no rows)
 
 
 def label_month(month: date) -> str:
@@ -78,7 +81,7 @@ def hours(minutes: float | None) -> float | None:
     return None if minutes is None else round(minutes / 60, 1)
 
 
-def money(value: Decimal | float) -> str:
+def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
@@ -339,35 +342,17 @@ def units_customer(period: Period, limit: int = 20) -> Report:
 
 
 def units_customer_month_csv(period: Period) -> Report:
-    """Every customer and month (12,000 rows at 1,000 customers): each distinct month, amount
-    and number of minutes is formatted once, not once per row."""
-    no_plan = _("no plan")
-    labels = {month: label_month(month) for month in period.months}
-    amounts: dict[Any, str] = {}
-    tenths: dict[int, float | None] = {}
-    rows: list[list[Any]] = []
-    for row in selectors.customer_months(first=period.first, last=period.last):
-        customer_id, name, month, plan, included, used, within, beyond, eur, programming, onsite = row
-        if eur not in amounts:
-            amounts[eur] = money(eur)
-        if programming not in tenths:
-            tenths[programming] = hours(programming)
-        if onsite not in tenths:
-            tenths[onsite] = hours(onsite)
-        rows.append(
-            [
-                name if name is not None else customer_id,
-                labels.get(month) or label_month(month),
-                plan if plan is not None else no_plan,
-                included,
-                used,
-                within,
-                beyond,
-                amounts[eur],
-                tenths[programming],
-                tenths[onsite],
-            ]
-        )
+    """Every customer and month, for download only: the lines come formatted from the database
+    (`selectors.customer_month_lines`); names are quoted once per customer and plan."""
+    plans = {pk: csv_cell(name) for pk, name in plan_names().items()}
+    names: dict[int, str] = {}
+    lines = []
+    for customer_id, name, month, plan_id, rest in selectors.customer_month_lines(
+        first=period.first, last=period.last
+    ):
+        if customer_id not in names:
+            names[customer_id] = csv_cell(name if name is not None else str(customer_id))
+        lines.append(f"{names[customer_id]},{month},{plans.get(plan_id, '?')},{rest}\r\n")
     return Report(
         "units-customer-month",
         _("Units per customer per month"),
@@ -383,8 +368,16 @@ def units_customer_month_csv(period: Period) -> Report:
             _("programming (h)"),
             _("on site (h)"),
         ],
-        rows,
+        [],
+        csv_body="".join(lines),
     )
+
+
+def csv_cell(text: str) -> str:
+    """One CSV cell as the csv module writes it (quoted when it holds a comma, quote or newline)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([text])
+    return buffer.getvalue()[:-2]
 
 
 def hours_month(period: Period) -> Report:

@@ -344,32 +344,39 @@ def units_per_customer(*, first: date, last: date, limit: int | None = None) -> 
     return [_units_row(row[0], row[1:]) for row in rows]
 
 
-def customer_months(*, first: date, last: date) -> list[tuple[Any, ...]]:
-    """Every customer-month of the range with the customer's and the plan's names, for the CSV:
-    (customer id, customer name, month, plan name or None, included, used, within the included,
-    beyond, beyond EUR, minutes of programming, minutes on site), by customer and month. Beyond
-    EUR is a Decimal on PostgreSQL and, SQLite's NUMERIC being what it is, a float or an int on
-    SQLite: exact to the cent either way once printed with two decimals (`pages.money`).
+def customer_month_lines(*, first: date, last: date) -> list[tuple[int, str | None, str, int | None, str]]:
+    """Every customer-month of the range for the CSV, by customer and month: (customer id, the
+    customer's name, month as YYYY-MM, plan id, and the rest of the line as CSV text made by the
+    database: included, used, within the included, beyond, beyond EUR with two decimals, hours
+    of programming and on site with one decimal, rounded half up).
 
-    One query (the names joined in SQL) read by a plain cursor: at 1,000 customers a year is
-    12,000 rows, and model instances or named tuples would cost more than the query.
+    At 1,000 customers a year is 12,000 rows; formatted in SQL and read as four columns they
+    cost half what a dozen values a row cost Python to read, format and write.
     """
-    from asista.customers.models import Customer, Plan
+    from asista.customers.models import Customer
 
     quote = connection.ops.quote_name
-    table = quote(CustomerMonth._meta.db_table)
-    customers, plans = quote(Customer._meta.db_table), quote(Plan._meta.db_table)
+    table, customers = quote(CustomerMonth._meta.db_table), quote(Customer._meta.db_table)
+    if connection.vendor == "postgresql":
+        label, eur = "to_char(m.month, 'YYYY-MM')", "CAST(m.overage_eur AS TEXT)"
+    else:  # SQLite keeps a date as 'YYYY-MM-DD' text and NUMERIC as a REAL or an INTEGER
+        label, eur = "substr(m.month, 1, 7)", "printf('%%.2f', m.overage_eur)"
+
+    def tenths(column: str) -> str:  # minutes as hours with one decimal, half up, in integers
+        t = f"((m.{column} * 10 + 30) / 60)"
+        return f"CAST({t} / 10 AS TEXT) || '.' || CAST({t} %% 10 AS TEXT)"
+
+    numbers = [f"CAST(m.{c} AS TEXT)" for c in ("included_units", "units", "included_used", "overage_units")]
+    rest = " || ',' || ".join([*numbers, eur, tenths("programming_minutes"), tenths("onsite_minutes")])
     sql = (
-        f"SELECT m.customer_id, c.name, m.month, p.name, m.included_units, m.units, m.included_used, "
-        f"m.overage_units, m.overage_eur, m.programming_minutes, m.onsite_minutes FROM {table} m "
-        f"LEFT JOIN {customers} c ON c.id = m.customer_id LEFT JOIN {plans} p ON p.id = m.plan_id "
+        f"SELECT m.customer_id, c.name, {label}, m.plan_id, {rest} FROM {table} m "
+        f"LEFT JOIN {customers} c ON c.id = m.customer_id "
         f"WHERE m.month >= %s AND m.month <= %s ORDER BY m.customer_id, m.month"
     )
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         cursor.execute(sql, [adapt(first), adapt(last)])
-        rows = cursor.fetchall()
-    return rows
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ def _csv(report: pages.Report, name: str) -> HttpResponse:
     writer = csv.writer(buffer)
     writer.writerow(report.columns)
     writer.writerows(report.rows)
+    buffer.write(report.csv_body)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
