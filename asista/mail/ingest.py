@@ -31,9 +31,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -98,6 +99,7 @@ class _Outcome:
     created_ticket: bool = False
     acknowledged: bool = False
     draft: workflow.NewTicket | None = None  # a ticket to open with the batch's others
+    reply: workflow.CustomerMessage | None = None  # a message to add with the batch's others
     error: str = ""
 
 
@@ -152,72 +154,118 @@ def mail_process(
 def _process_batch(
     pairs: list[tuple[RawMessage, ParsedMail]], *, now: datetime, contact: Contact | None = None
 ) -> list[IngestResult]:
-    """Route the mails in order; the new tickets they ask for are opened together (`_Opening`)."""
+    """Route the mails in order; new tickets and plain replies are written together (`_Deferred`)."""
     if not pairs:
         return []
     lookups = Lookups([mail for _row, mail in pairs], now=now)
-    opening = _Opening(lookups, now)
+    deferred = _Deferred(lookups, now)
     outcomes = []
     for row, mail in pairs:
-        if opening.answered_by(mail):
-            opening.flush()  # a reply to a ticket this batch opens: open it first
+        deferred.before(mail)
         outcome = _process_one(row, mail, now, lookups, contact)
-        if outcome.draft is not None:
-            opening.add(mail, outcome)
+        deferred.add(mail, outcome)
         outcomes.append(outcome)
-    opening.flush()
+    deferred.flush()
     results = [_result(row, outcome) for (row, _mail), outcome in zip(pairs, outcomes, strict=True)]
     _record_outcomes([row for row, _mail in pairs])
     return results
 
 
-class _Opening:
-    """New tickets waiting to be opened in one transaction (`workflow.tickets_open`).
+class _Deferred:
+    """New tickets and customers' messages to open tickets, written a batch at a time
+    (`workflow.tickets_open`, `workflow.tickets_add_customer_messages`), in one transaction each.
 
-    If that fails, each is opened on its own, so one bad mail cannot hold back the others.
+    A mail that touches what waits here (a reply to a ticket not opened yet, anything more on a
+    ticket with messages waiting) writes the waiting ones first, so the order of events on a
+    ticket is the order the mails came in. If writing together fails, each is written on its
+    own, so one bad mail cannot hold back the others.
     """
 
     def __init__(self, lookups: Lookups, now: datetime) -> None:
         self.lookups, self.now = lookups, now
-        self.waiting: list[tuple[ParsedMail, _Outcome]] = []
-        self.message_ids: set[str] = set()
+        self.opening: list[tuple[ParsedMail, _Outcome]] = []
+        self.opening_ids: set[str] = set()
+        self.replies: list[_Outcome] = []
+        self.replied: set[int] = set()
 
     def add(self, mail: ParsedMail, outcome: _Outcome) -> None:
-        self.waiting.append((mail, outcome))
-        if mail.message_id:
-            self.message_ids.add(mail.message_id)
+        if outcome.draft is not None:
+            self.opening.append((mail, outcome))
+            if mail.message_id:
+                self.opening_ids.add(mail.message_id)
+        elif outcome.reply is not None:
+            self.replies.append(outcome)
+            self.replied.add(outcome.reply.ticket.pk)
 
-    def answered_by(self, mail: ParsedMail) -> bool:
-        return bool(self.message_ids) and any(mid in self.message_ids for mid in reference_ids(mail))
+    def before(self, mail: ParsedMail) -> None:
+        ids = reference_ids(mail)
+        if self.opening_ids and any(mid in self.opening_ids for mid in ids):
+            self.flush()
+        elif self.replied and (mail.is_bounce or mail.is_auto_reply):
+            # Replies wait only for open tickets that do not wait for the customer; the one other
+            # thing a mail writes on such a ticket is a note (a bounce, an automatic answer).
+            ticket = self.lookups.ticket_by_ids(ids)
+            if ticket is not None and ticket.pk in self.replied:
+                self.flush()
 
     def flush(self) -> None:
-        waiting, self.waiting, self.message_ids = self.waiting, [], set()
+        self._open()
+        self._reply()
+
+    def _open(self) -> None:
+        waiting, self.opening, self.opening_ids = self.opening, [], set()
         if not waiting:
             return
         try:
             tickets = workflow.tickets_open([o.draft for _m, o in waiting if o.draft], now=self.now)
         except Exception:
             log.warning("opening %d tickets together failed; opening them one by one", len(waiting))
-            for pair in waiting:
-                self._open_alone(*pair)
+            for mail, outcome in waiting:
+                self._alone(outcome, partial(self._open_one, mail, outcome))
             return
         for (mail, outcome), ticket in zip(waiting, tickets, strict=True):
             self._opened(mail, outcome, ticket)
 
-    def _open_alone(self, mail: ParsedMail, outcome: _Outcome) -> None:
+    def _open_one(self, mail: ParsedMail, outcome: _Outcome) -> None:
         assert outcome.draft is not None
-        try:
-            (ticket,) = workflow.tickets_open([outcome.draft], now=self.now)
-        except Exception as exc:  # the raw row keeps the mail; the retry job tries again
-            log.exception("opening a ticket for raw message %s failed", outcome.draft.raw_id)
-            outcome.status, outcome.flags, outcome.error = Status.RECEIVED, ["error"], _error(exc)
-            outcome.created_ticket = outcome.acknowledged = False
-            return
+        (ticket,) = workflow.tickets_open([outcome.draft], now=self.now)
         self._opened(mail, outcome, ticket)
 
     def _opened(self, mail: ParsedMail, outcome: _Outcome, ticket: Ticket) -> None:
         outcome.ticket, outcome.draft = ticket, None
         self.lookups.learn(mail, ticket, acknowledged=False)  # counted when it was decided
+
+    def _reply(self) -> None:
+        waiting, self.replies, self.replied = self.replies, [], set()
+        if not waiting:
+            return
+        try:
+            messages = workflow.tickets_add_customer_messages(
+                [o.reply for o in waiting if o.reply], now=self.now
+            )
+        except Exception:  # a ticket moved on meanwhile (waiting, resolved): the workflow decides each
+            for outcome in waiting:
+                self._alone(outcome, partial(self._reply_one, outcome))
+            return
+        for outcome, message in zip(waiting, messages, strict=True):
+            outcome.message, outcome.reply = message, None
+
+    def _reply_one(self, outcome: _Outcome) -> None:
+        reply = outcome.reply
+        assert reply is not None
+        outcome.message = workflow.ticket_add_customer_message(
+            reply.ticket, contact=reply.contact, text=reply.text, now=self.now, **reply.fields
+        )
+        outcome.reply = None
+
+    def _alone(self, outcome: _Outcome, write: Callable[[], None]) -> None:
+        try:
+            write()
+        except Exception as exc:  # the raw row keeps the mail; the retry job tries again
+            log.exception("ingest of a mail failed while writing it")
+            outcome.status, outcome.flags, outcome.error = Status.RECEIVED, ["error"], _error(exc)
+            outcome.created_ticket = outcome.acknowledged = False
+            outcome.draft = outcome.reply = None
 
 
 def _record_outcomes(rows: list[RawMessage]) -> None:
@@ -471,6 +519,9 @@ def _add_to_open(
     now: datetime,
     flags: list[str],
 ) -> _Outcome:
+    if ticket.state != State.WAITING:  # a plain message: written with the batch's others
+        reply = workflow.CustomerMessage(ticket, contact, _text(mail), _message_fields(mail, row))
+        return _Outcome(Status.PROCESSED, flags, ticket, reply=reply)
     message = workflow.ticket_add_customer_message(
         ticket, contact=contact, text=_text(mail), now=now, **_message_fields(mail, row)
     )

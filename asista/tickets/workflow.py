@@ -669,6 +669,50 @@ def ticket_add_customer_message(
     return message
 
 
+@dataclass
+class CustomerMessage:
+    """A customer's message to an open ticket, for `tickets_add_customer_messages`."""
+
+    ticket: Ticket
+    contact: Contact | None
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)  # as `ticket_add_customer_message` takes
+
+
+@transaction.atomic
+def tickets_add_customer_messages(items: Sequence[CustomerMessage], *, now: datetime) -> list[Message]:
+    """`ticket_add_customer_message` for many messages to tickets that do not wait for the
+    customer (mail intake, in bulk): one lock for all the tickets, one INSERT, one UPDATE.
+
+    Refused as a whole when one of the tickets has moved on (waiting, resolved): send those
+    one by one, through `ticket_add_customer_message`.
+    """
+    tickets = {item.ticket.pk: item.ticket for item in items}
+    for pk, state in Ticket.objects.select_for_update().filter(pk__in=tickets).values_list("pk", "state"):
+        tickets[pk].state = state
+    for ticket in tickets.values():
+        if ticket.state == S.WAITING:
+            raise _refuse_state(ticket, "customer_replied")
+        _check_state(ticket, "customer_message")
+    messages = Message.objects.bulk_create(
+        [
+            _inbound_message(item.ticket, None, item.contact, item.text, now, **_without_files(item.fields))
+            for item in items
+        ]
+    )
+    attachments_store_many(
+        (m, i.fields["attachments"])
+        for m, i in zip(messages, items, strict=True)
+        if i.fields.get("attachments")
+    )
+    Ticket.objects.filter(pk__in=tickets).update(updated_at=now)
+    return messages
+
+
+def _without_files(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name != "attachments"}
+
+
 @transaction.atomic
 def ticket_change_kind_priority(
     ticket: Ticket,
@@ -781,13 +825,22 @@ def _inbound(
     ticket: Ticket, actor: Any, contact: Contact | None, text: str, now: datetime, **fields: Any
 ) -> Message:
     attachments = fields.pop("attachments", ())
+    message = _inbound_message(ticket, actor, contact, text, now, **fields)
+    message.save(force_insert=True)
+    attachments_store(message=message, attachments=attachments)
+    return message
+
+
+def _inbound_message(
+    ticket: Ticket, actor: Any, contact: Contact | None, text: str, now: datetime, **fields: Any
+) -> Message:
     contact = contact or contact_of(actor)
     if "from_address" not in fields:  # contact.email costs a query: only when mail gave none
         fields["from_address"] = contact.email if contact else ""
     fields.setdefault("from_name", contact.name if contact else "")
     fields.setdefault("subject", ticket.subject)
     fields.setdefault("message_id", make_message_id(ticket_number=ticket.number))
-    message = Message.objects.create(
+    return Message(
         ticket=ticket,
         direction=Message.Direction.INBOUND,
         author=actor if getattr(actor, "is_authenticated", False) else None,
@@ -796,5 +849,3 @@ def _inbound(
         created_at=now,
         **fields,
     )
-    attachments_store(message=message, attachments=attachments)
-    return message
