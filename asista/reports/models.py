@@ -154,6 +154,24 @@ class ArrivalRollup(models.Model):
         return f"{self.month:%Y-%m} {self.weekday} {self.hour:02d}"
 
 
+class RevenueMonth(models.Model):
+    """Issued invoices' net amounts per billed month and line kind (credit notes subtracted),
+    recomputed whole by every refresh: the revenue report reads a few rows a month."""
+
+    month = models.DateField(_("billed month"))
+    kind = models.CharField(_("kind"), max_length=16)
+    eur = models.DecimalField(_("net EUR"), max_digits=14, decimal_places=2)
+    ron = models.DecimalField(_("net lei"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("revenue month")
+        verbose_name_plural = _("revenue months")
+        constraints = [models.UniqueConstraint(fields=["month", "kind"], name="revenuemonth_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind}"
+
+
 class RefreshMark(models.Model):
     """When a refresh last started, so the next one reads only what changed since."""
 

@@ -21,14 +21,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
-from asista.billing.models import Invoice, InvoiceLine
 from asista.reports.models import (
     ArrivalRollup,
     CustomerMonth,
     RefreshMark,
+    RevenueMonth,
     SlaFact,
     Snapshot,
     TicketFact,
@@ -387,46 +386,21 @@ class RevenueRow:
     ron: Decimal
 
 
-def _month_key(first: date) -> int:
-    return first.year * 100 + first.month
-
-
 def revenue(*, first: date, last: date) -> list[RevenueRow]:
-    """Net (VAT excluded) amounts of issued invoices per billed month and line kind, EUR and RON.
+    """Net (VAT excluded) amounts of issued invoices per billed month and line kind, EUR and RON,
+    as of the last refresh (RevenueMonth, recomputed by every refresh).
 
     A credit note counts negative. Overage revenue is the kind "units".
     """
-    rows = _snapshot("revenue", _period(first, last), lambda: _revenue(first, last))
-    return [
-        RevenueRow(date.fromisoformat(month), kind, Decimal(eur), Decimal(ron))
-        for month, kind, eur, ron in rows
-    ]
-
-
-def _revenue(first: date, last: date) -> list[list[str]]:
-    sign = Case(When(invoice__kind=Invoice.Kind.CREDIT_NOTE, then=Value(-1)), default=Value(1))
     rows = (
-        InvoiceLine.objects.filter(invoice__status=Invoice.Status.ISSUED)
-        .annotate(
-            billed=F("invoice__year") * 100 + F("invoice__month"),
-        )
-        .filter(billed__gte=_month_key(first), billed__lte=_month_key(last))
-        .values_list("invoice__year", "invoice__month", "kind")
-        .annotate(
-            eur=Sum(F("net_eur") * sign),
-            ron=Sum(Coalesce(F("net_ron"), Value(Decimal(0))) * sign),
-        )
-        .order_by("invoice__year", "invoice__month", "kind")
+        RevenueMonth.objects.filter(month__gte=first, month__lte=last)
+        .order_by("month", "kind")
+        .values_list("month", "kind", "eur", "ron")
     )
     cent = Decimal("0.01")
     return [
-        [
-            date(year, month, 1).isoformat(),
-            kind,
-            str(Decimal(eur or 0).quantize(cent)),
-            str(Decimal(ron or 0).quantize(cent)),
-        ]
-        for year, month, kind, eur, ron in rows
+        RevenueRow(_as_date(month), kind, Decimal(eur).quantize(cent), Decimal(ron).quantize(cent))
+        for month, kind, eur, ron in rows
     ]
 
 
@@ -464,5 +438,4 @@ def warm(*, first: date, last: date) -> int:
     sla_compliance(first=first, last=last)
     units_per_month(first=first, last=last)
     units_per_customer(first=first, last=last, limit=20)
-    revenue(first=first, last=last)
-    return 4
+    return 3

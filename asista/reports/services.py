@@ -19,17 +19,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Model
+from django.db.models import Case, F, Max, Min, Model, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from asista.billing import units as unit_rules
-from asista.billing.models import TimeEntry
+from asista.billing.models import Invoice, InvoiceLine, TimeEntry
 from asista.customers.models import Contract, Plan
 from asista.reports.durations import ticket_durations
 from asista.reports.models import (
     ArrivalRollup,
     CustomerMonth,
     RefreshMark,
+    RevenueMonth,
     SlaFact,
     Snapshot,
     TicketFact,
@@ -41,6 +43,7 @@ from asista.sla.selectors import business_calendar
 from asista.tickets.models import Event, Ticket
 
 MARK = "facts"
+CENT = Decimal("0.01")
 BATCH = 2000
 # A transaction that started before the previous run and committed after it is still caught.
 SAFETY = timedelta(minutes=10)
@@ -147,6 +150,7 @@ def facts_refresh(*, now: datetime, full: bool = False) -> RefreshResult:
     first_month = None if since is None else add_months(local_month(since), -1)
     months = _refresh_customer_months(first_month, now)
     rollup_rebuild(touched)
+    _refresh_revenue()
     generation = (mark.generation if mark else 0) + 1
     RefreshMark.objects.update_or_create(name=MARK, defaults={"started_at": now, "generation": generation})
     from asista.reports.selectors import warm
@@ -402,6 +406,38 @@ def _rebuild_arrival_rollup(months: set[date] | None) -> None:
             f"WHERE 1 = 1{fact_where} GROUP BY arrival_month, arrival_weekday, arrival_hour",
             params,
         )
+
+
+# --- revenue ---------------------------------------------------------------------------------
+
+
+def _refresh_revenue() -> int:
+    """Recompute RevenueMonth whole: one GROUP BY over the issued invoices' lines (a few hundred
+    rows out), so an invoice issued, or a credit note, since the last run is always counted."""
+    sign = Case(When(invoice__kind=Invoice.Kind.CREDIT_NOTE, then=Value(-1)), default=Value(1))
+    sums = (
+        InvoiceLine.objects.filter(invoice__status=Invoice.Status.ISSUED)
+        .values_list("invoice__year", "invoice__month", "kind")
+        .annotate(
+            eur=Sum(F("net_eur") * sign),
+            ron=Sum(Coalesce(F("net_ron"), Value(Decimal(0))) * sign),
+        )
+        .order_by()
+    )
+    ops = connection.ops
+    rows = [
+        (
+            ops.adapt_datefield_value(date(year, month, 1)),
+            kind,
+            ops.adapt_decimalfield_value(Decimal(eur or 0).quantize(CENT)),
+            ops.adapt_decimalfield_value(Decimal(ron or 0).quantize(CENT)),
+        )
+        for year, month, kind, eur, ron in sums
+    ]
+    with transaction.atomic():
+        RevenueMonth.objects.all().delete()
+        _write(RevenueMonth, ("month", "kind", "eur", "ron"), rows)
+    return len(rows)
 
 
 # --- customer months -------------------------------------------------------------------------

@@ -180,6 +180,23 @@ def test_a_full_refresh_rebuilds_every_month(refreshed: Desk) -> None:
     assert rollup("resolution", "month", FEBRUARY) == {"": (1, 40, [40])}
 
 
+def test_revenue_is_as_of_the_last_refresh(refreshed: Desk) -> None:
+    """An invoice issued after the refresh counts from the next one (March: 200 + 50 EUR)."""
+    from decimal import Decimal
+
+    from tests import factories
+    from tests.reports.conftest import _invoice
+
+    def march() -> list[tuple[str, Decimal]]:
+        return [(r.kind, r.eur) for r in selectors.revenue(first=MARCH, last=MARCH)]
+
+    assert march() == [("subscription", Decimal("200.00")), ("units", Decimal("50.00"))]
+    _invoice(factories.customer(), MARCH, [("units", "20.00", "102.00")])
+    assert march() == [("subscription", Decimal("200.00")), ("units", Decimal("50.00"))]
+    facts_refresh(now=NOW)
+    assert march() == [("subscription", Decimal("200.00")), ("units", Decimal("70.00"))]
+
+
 def test_packed_minutes_read_back_sorted() -> None:
     assert list(unpack_minutes(pack_minutes([180, 30, 60, 30]))) == [30, 30, 60, 180]
     assert len(pack_minutes([1, 2, 3])) == 12  # 32-bit integers
