@@ -38,7 +38,6 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Q
@@ -46,6 +45,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from asista.core.clock import now as clock_now
+from asista.core.files import store_once
 from asista.customers.models import Contact, ContactEmail
 from asista.mail import threads
 from asista.mail.lookups import Lookups, Sender, reference_ids
@@ -327,10 +327,7 @@ def mail_retry_received(*, now: datetime, older_than: timedelta = timedelta(minu
 
 def raw_store_file(digest: str, raw: bytes) -> str:
     """Write the bytes once per content; returns the storage path."""
-    path = raw_path(RawMessage(sha256=digest), "")
-    if not default_storage.exists(path):
-        path = default_storage.save(path, ContentFile(raw))
-    return path
+    return store_once(raw_path(RawMessage(sha256=digest), ""), raw)
 
 
 def raw_read(row: RawMessage) -> bytes:

@@ -6,9 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-
+from asista.core.files import store_once
 from asista.tickets.models import Attachment, Message, attachment_path
 
 
@@ -46,8 +44,5 @@ def _stored(message: Message, item: NewAttachment) -> Attachment:
         content_id=item.content_id,
         inline=item.inline,
     )
-    path = attachment_path(row, item.filename)
-    if not default_storage.exists(path):
-        path = default_storage.save(path, ContentFile(item.data))
-    row.file.name = path
+    row.file.name = store_once(attachment_path(row, item.filename), item.data)
     return row
