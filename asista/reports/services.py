@@ -1,10 +1,12 @@
-"""Writes of the reports app: refresh the fact tables from the live ones.
+"""Writes of the reports app: refresh the fact tables and their rollups from the live ones.
 
 `facts_refresh` is the one entry point (the periodic job, `asista reports refresh`, and tests call
 it). Incremental by default: tickets changed since the last run (their `updated_at`, which every
-workflow transition and SLA verdict bumps) and the customer-months from the month before the last
-run on. `full=True` rebuilds everything. Safe to run twice or concurrently: every write is an
-upsert of a whole row computed from the live tables, batch by batch in short transactions.
+workflow transition and SLA verdict bumps), the customer-months from the month before the last
+run on, and the rollups of the months those tickets counted in (before and after); revenue is
+recomputed whole. `full=True` rebuilds everything. Safe to run twice or concurrently: every fact
+write is an upsert of a whole row computed from the live tables, batch by batch in short
+transactions, and the rollups are rebuilt under one lock.
 """
 
 from __future__ import annotations
@@ -150,7 +152,6 @@ def facts_refresh(*, now: datetime, full: bool = False) -> RefreshResult:
     first_month = None if since is None else add_months(local_month(since), -1)
     months = _refresh_customer_months(first_month, now)
     rollup_rebuild(touched)
-    _refresh_revenue()
     generation = (mark.generation if mark else 0) + 1
     RefreshMark.objects.update_or_create(name=MARK, defaults={"started_at": now, "generation": generation})
     from asista.reports.selectors import warm
@@ -322,20 +323,22 @@ def _ticket_fact(
 
 
 def rollup_rebuild(touched: _Touched | None = None) -> int:
-    """Rebuild TimeRollup and ArrivalRollup from TicketFact: the months in `touched`, or all.
+    """Rebuild TimeRollup and ArrivalRollup from TicketFact (the months in `touched`, or all),
+    and RevenueMonth from the invoices.
 
     One transaction; on PostgreSQL an advisory lock keeps two refreshes from interleaving their
-    delete-and-insert (SQLite's writers queue at BEGIN IMMEDIATE). Returns the time cells written.
+    delete-and-insert (SQLite's writers queue at BEGIN IMMEDIATE). Returns the time rows written.
     """
-    cells = 0
+    rows = 0
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x5245504F525453])  # "REPORTS"
         for measure in MEASURES:
-            cells += _rebuild_time_rollup(measure, None if touched is None else touched.months[measure])
+            rows += _rebuild_time_rollup(measure, None if touched is None else touched.months[measure])
         _rebuild_arrival_rollup(None if touched is None else touched.arrivals)
-    return cells
+        _refresh_revenue()
+    return rows
 
 
 def _month_filter(column: str, months: set[date] | None) -> tuple[str, list[Any]]:
@@ -434,9 +437,8 @@ def _refresh_revenue() -> int:
         )
         for year, month, kind, eur, ron in sums
     ]
-    with transaction.atomic():
-        RevenueMonth.objects.all().delete()
-        _write(RevenueMonth, ("month", "kind", "eur", "ron"), rows)
+    RevenueMonth.objects.all().delete()
+    _write(RevenueMonth, ("month", "kind", "eur", "ron"), rows)
     return len(rows)
 
 
