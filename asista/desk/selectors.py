@@ -110,8 +110,6 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
         tickets = tickets.filter(kind=filters.kind)
     if filters.agent:
         tickets = tickets.filter(assignee_id=filters.agent)
-    if filters.q:
-        tickets = tickets.filter(search.matching_tickets(filters.q))
     return tickets
 
 
@@ -141,9 +139,10 @@ def _decode(cursor: str) -> tuple[bool, datetime | None, datetime, int] | None:
 def _after(cursor: str) -> Q:
     """Rows after the cursor in the queue order."""
     decoded = _decode(cursor)
-    if decoded is None:
-        return Q()
-    urgent, due, created, pk = decoded
+    return _after_keys(*decoded) if decoded is not None else Q()
+
+
+def _after_keys(urgent: bool, due: datetime | None, created: datetime, pk: int) -> Q:
     tail = Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk)
     if due is None:
         due_part = Q(due_at__isnull=True) & tail
@@ -165,7 +164,9 @@ def queue_page(
         tickets = tickets.filter(_after(cursor))
     # Two steps in one query: the page's ids from tickets_ticket alone (an index scan in queue
     # order), then those rows with their customer, plan and assignee.
-    page_ids = tickets.in_queue_order().values("pk")[: size + 1]
+    page_ids: Any = tickets.in_queue_order().values("pk")[: size + 1]
+    if filters.q:
+        page_ids = _searched(tickets, filters.q, size + 1)
     rows: list[Ticket] = list(
         Ticket.objects.filter(pk__in=page_ids)
         .in_queue_order()
@@ -197,6 +198,26 @@ def queue_page(
         filters=filters,
         now=now,
     )
+
+
+def _searched(tickets: TicketQuerySet, query: str, limit: int) -> Any:
+    """The first `limit` ticket ids in queue order that match `query`.
+
+    Words in few messages: list the matching messages through the index (a subquery of the
+    page's query). Words in many: take the first WALK_TICKETS tickets of the queue (with, in the
+    same query, how common the words are) and test them a slice at a time (`search.first_with_words`).
+    """
+    ordered = tickets.in_queue_order()
+    if search.has_plain_words(query):
+        window = ordered.annotate(matches=search.matches_counted(query))
+        head = list(window.values_list("pk", "matches")[: search.WALK_TICKETS])
+        if not head:
+            return []
+        if head[0][1] >= search.COMMON_MESSAGES:
+            found = search.first_with_words([pk for pk, _ in head], query, limit)
+            if len(found) == limit or len(head) < search.WALK_TICKETS:
+                return found
+    return ordered.filter(search.matching_tickets(query)).values("pk")[:limit]
 
 
 def staff_users() -> QuerySet[Any]:

@@ -32,8 +32,8 @@ def test_it_costs_the_same_few_queries_whatever_the_page_size(client, dispatcher
     small = _queries(client, "/desk/?view=all&size=5")
     large = _queries(client, "/desk/?view=all&size=30")
     searched = _queries(client, "/desk/?view=all&size=30&q=problema")
-    assert small == large == searched
-    assert large <= 10
+    assert small == large <= 10
+    assert searched <= 10  # tests/desk/test_search.py counts what a search adds
 
 
 def test_it_shows_customer_plan_badge_and_assignee(client, dispatcher, agent):  # type: ignore[no-untyped-def]
