@@ -109,14 +109,6 @@ def contact_of(user: Any) -> Any:
     return cached
 
 
-def preferred_language(user: Any) -> str | None:
-    contact = contact_of(user)
-    if contact is not None:
-        return str(contact.language)
-    profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
-    return str(profile.language) if profile is not None else None
-
-
 def grant_role(user: Any, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
     if not user.is_staff:
