@@ -8,13 +8,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from asista.api.models import SCOPES, ApiToken
-from asista.core.roles import ADMINISTRATOR, ROLES
 
 TOKEN_PREFIX = "asista_"
 # last_used_at is written at most this often, so reading the API does not write on every request.
@@ -57,30 +54,16 @@ def token_revoke(*, user: Any, token_id: int, now: datetime) -> bool:
 
 
 def token_authenticate(secret: str, *, now: datetime) -> ApiToken | None:
-    """The active token with this secret, its user loaded with what every request asks of it.
-
-    One query instead of three: the user's roles (what `roles_of` would read from the groups) and
-    the contact they speak for with its company (what `contact_of` would read) come with the token
-    and are left on the user where those two functions look first.
-    """
+    """The active token with this secret (its user loaded), or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    memberships = Group.user_set.through.objects.filter(user_id=OuterRef("user_id"))
     token = (
-        ApiToken.objects.select_related("user", "user__contact", "user__contact__customer")
-        .annotate(**{f"has_role_{role}": Exists(memberships.filter(group__name=role)) for role in ROLES})
+        ApiToken.objects.select_related("user")
         .filter(digest=digest_of(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    user: Any = token.user
-    roles = {role for role in ROLES if getattr(token, f"has_role_{role}")}
-    if user.is_superuser:
-        roles.add(ADMINISTRATOR)
-    user._asista_roles = roles
-    contact = getattr(user, "contact", None)  # None when the user is no contact
-    user._asista_contact = contact if contact is not None and contact.is_active else None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
