@@ -119,12 +119,13 @@ class Client:
 
 
 def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by `pid` and its living descendants (Linux /proc)."""
+    """CPU seconds (user + system) used so far by `pid` and its descendants, living or reaped
+    (a gunicorn process recycled by --max-requests counts in its master's cutime/cstime)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / tick
+        total += sum(int(value) for value in fields[11:15]) / tick
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return total
