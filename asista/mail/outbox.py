@@ -21,7 +21,15 @@ def enqueue(**fields: Any) -> OutboundEmail:
     the change it reports."""
     email = outbox_row(**fields)
     email.save(force_insert=True)
+    send_after_commit()
     return email
+
+
+def send_after_commit() -> None:
+    """Let what was just queued leave when the transaction commits, not at the next sweep."""
+    from asista.jobs import deliveries_kick
+
+    deliveries_kick()
 
 
 def outbox_row(

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from asista.mail.models import OutboundEmail
-from asista.mail.outbox import make_message_id, outbox_row
+from asista.mail.outbox import make_message_id, outbox_row, send_after_commit
 from asista.tickets.models import Message, Ticket
 
 MAX_REFERENCES = 20
@@ -89,6 +89,7 @@ def notify_customer(
     )
     if email is not None:
         email.save(force_insert=True)
+        send_after_commit()
     return email
 
 

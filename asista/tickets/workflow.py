@@ -38,7 +38,7 @@ from asista.core.roles import contact_of, is_dispatcher, is_staff_member
 from asista.customers.models import Contact, Contract, Customer
 from asista.customers.selectors import active_contracts
 from asista.mail.models import OutboundEmail
-from asista.mail.outbox import make_message_id
+from asista.mail.outbox import make_message_id, send_after_commit
 from asista.sla import clocks
 from asista.sla.models import Clock
 from asista.tickets.attachments import NewAttachment, attachments_store, attachments_store_many
@@ -317,7 +317,8 @@ def tickets_open(
         for draft, ticket, message in zip(drafts, tickets, messages, strict=True)
         if draft.acknowledge
     ]
-    OutboundEmail.objects.bulk_create([email for email in acknowledgements if email is not None])
+    if OutboundEmail.objects.bulk_create([email for email in acknowledgements if email is not None]):
+        send_after_commit()
     return tickets
 
 

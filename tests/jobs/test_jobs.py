@@ -37,6 +37,22 @@ def test_a_kick_sends_after_commit(monkeypatch: Any, django_capture_on_commit_ca
     assert sent == ["outbox", "webhooks"]
 
 
+def test_an_email_the_workflow_queues_leaves_when_its_transaction_commits(
+    agent: Any, dispatcher: Any, monkeypatch: Any
+) -> None:
+    """Not at the next minute's sweep: the customer's acknowledgement or answer goes out at once
+    (`deliveries_kick` sends after commit, once per transaction)."""
+    kicks: list[str] = []
+    monkeypatch.setattr(jobs, "deliveries_kick", lambda: kicks.append("kick"))
+    ticket = factories.ticket()
+    assert kicks, "the acknowledgement of a new ticket"
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    kicks.clear()
+    workflow.ticket_start(ticket, actor=agent)
+    workflow.ticket_reply(ticket, actor=agent, text="Am verificat, revin.")
+    assert len(kicks) == 2, "the 'started' email and the reply"
+
+
 def test_auto_close_twice_closes_each_ticket_once(agent: Any, dispatcher: Any) -> None:
     contact = factories.contact()
     resolved_at = datetime(2026, 3, 2, 10, tzinfo=BUCHAREST)
