@@ -527,6 +527,13 @@ def check(
         "smtp_received": sum(sink.ids.values()),
         "outbox_sent_exactly_once": sum(1 for n in at_smtp if n == 1),
         "outbox_sent_twice_or_more": sum(1 for n in at_smtp if n > 1),
+        # Which rows, and whether a claim of theirs expired (attempts > 1: the killed worker's).
+        "outbox_sent_twice_rows": [
+            {"pk": pk, "template": template, "attempts": attempts, "sent_at": str(sent_at)}
+            for pk, template, attempts, sent_at in OutboundEmail.objects.filter(
+                message_id__in=[mid for mid, n in zip(outbox_ids, at_smtp, strict=True) if n > 1]
+            ).values_list("pk", "template", "attempts", "sent_at")[:5]
+        ],
         "smtp_unknown_ids": sum(1 for mid in sink.ids if mid not in set(outbox_ids)),
         "api_tickets_resolved": Ticket.objects.filter(
             subject__startswith="API ticket", state="resolved"
