@@ -2,6 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as SESSION_AUTH_KEY
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -71,9 +72,10 @@ class UserLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        if not logged_in and request.user.is_authenticated:
+        if not logged_in and request.user.is_authenticated and SESSION_AUTH_KEY in request.session:
             # A login: the session is written anyway, so keep the preference in it now and the
-            # first page after the login needs no query for it.
+            # first page after the login needs no query for it. (An API token authenticates
+            # the request only: no session, no cookie, no query for a language it does not use.)
             remember_language(request, stored_language(request.user))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
