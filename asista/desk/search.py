@@ -12,6 +12,7 @@ A ticket's subject is its first message's subject, so searching messages covers 
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -28,6 +29,9 @@ FTS_TABLE = "desk_message_fts"
 ACCENTED = "ăâîșşțţáéíóúäöüàèìòùçñĂÂÎȘŞȚŢÁÉÍÓÚÄÖÜÀÈÌÒÙÇÑ"
 PLAIN = "aaissttaeiouaouaeioucnAAISSTTAEIOUAOUAEIOUCN"
 _FOLD = str.maketrans(ACCENTED, PLAIN)
+_ACCENTED_FORMS: dict[str, set[str]] = {}
+for _accented, _plain in zip(ACCENTED, PLAIN, strict=True):
+    _ACCENTED_FORMS.setdefault(_plain.lower(), set()).add(_accented)
 # PL/pgSQL, not SQL: a SQL function would be inlined into the query but not into the index
 # expression, and the planner would no longer see that the index answers the query.
 PG_FOLD_FUNCTION = (
@@ -36,6 +40,9 @@ PG_FOLD_FUNCTION = (
 )
 PG_DOCUMENT = (
     "to_tsvector('simple'::regconfig, desk_fold(coalesce(subject, '') || ' ' || coalesce(text, '')))"
+)
+_PG_MESSAGE_TEXT = (
+    '(coalesce("tickets_message"."subject", \'\') || \' \' || coalesce("tickets_message"."text", \'\'))'
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -135,27 +142,45 @@ def has_plain_words(query: str) -> bool:
 
 
 def matches_counted(query: str) -> RawSQL:
-    """How many messages match every word, counted through the index up to COMMON_MESSAGES: an
-    uncorrelated scalar subquery, so it can ride along another query.
+    """SQLite: how many messages match every word, counted through FTS5 up to COMMON_MESSAGES;
+    an uncorrelated scalar subquery, so it can ride along another query.
 
-    The whole words are counted first: a prefix of a common word makes both databases merge the
-    postings of every word it starts (~30 ms on a million messages), a whole word does not.
+    The whole words are counted first: a prefix of a common word makes FTS5 merge the postings
+    of every word it starts (~30 ms on a million messages), a whole word does not.
     """
     terms = words(query)
-    if connection.vendor == "postgresql":
-        count = (
-            f"(SELECT count(*) FROM (SELECT 1 FROM tickets_message WHERE {PG_DOCUMENT} "
-            f"@@ to_tsquery('simple', %s) LIMIT {COMMON_MESSAGES}) found)"
-        )
-        whole, prefixed = " & ".join(_fold(t) for t in terms), _tsquery(terms)
-    else:
-        count = (
-            f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-            f"LIMIT {COMMON_MESSAGES}) found)"
-        )
-        whole, prefixed = " ".join('"' + t.replace('"', "") + '"' for t in terms), _fts_query(terms)
+    count = (
+        f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+        f"LIMIT {COMMON_MESSAGES}) found)"
+    )
+    whole = " ".join('"' + t.replace('"', "") + '"' for t in terms)
     sql = f"(CASE WHEN {count} >= {COMMON_MESSAGES} THEN {COMMON_MESSAGES} ELSE {count} END)"
-    return RawSQL(sql, [whole, prefixed], output_field=IntegerField())
+    return RawSQL(sql, [whole, _fts_query(terms)], output_field=IntegerField())
+
+
+def estimated_common(query: str) -> bool | None:
+    """PostgreSQL: whether the planner expects more than COMMON_MESSAGES matching messages.
+
+    EXPLAIN plans without running: counting through the GIN index would build the bitmap of
+    every match first (0.2 s for two common words on a million messages). The estimate comes
+    from the statistics ANALYZE keeps on the index expression; without them PostgreSQL guesses
+    0.5 % of the table, which then reads as "common" only on tables over a million messages.
+    None on SQLite, where `matches_counted` is exact and cheap.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    sql = (
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM tickets_message WHERE {PG_DOCUMENT} @@ to_tsquery('simple', %s)"
+    )
+    with connection.cursor() as cursor:
+        # Whole words: PostgreSQL estimates them from its statistics; a prefix it cannot.
+        cursor.execute(sql, [" & ".join(_fold(term) for term in words(query))])
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    # A word outside the statistics' most common ones is estimated at about half the rarest one
+    # kept (~5,000 of a million messages here, for a word in 50): only well above that is common.
+    return float(plan[0]["Plan"]["Plan Rows"]) > 4 * COMMON_MESSAGES
 
 
 def first_with_words(ticket_ids: list[int], query: str, limit: int) -> list[int]:
@@ -183,11 +208,25 @@ def _message_has_words(query: str) -> RawSQL:
     """A condition on a message tested row by row (the messages of a few tickets, by ticket)."""
     terms = words(query)
     if connection.vendor == "postgresql":
-        return RawSQL(f"{PG_DOCUMENT} @@ to_tsquery('simple', %s)", [_tsquery(terms)], BooleanField())
+        # A regular expression per word on the raw text, not the indexed tsvector: recomputing
+        # that costs ~100 µs a message (desk_fold), and its expression would invite the GIN index
+        # (a bitmap of every match) into what is meant to be a look at a few tickets.
+        condition = " AND ".join(f"{_PG_MESSAGE_TEXT} ~ %s" for _term in terms)
+        return RawSQL(condition, [word_start_pattern(term) for term in terms], BooleanField())
     folded = " ".join(_fold(t) for t in terms)
     return RawSQL(
         'desk_has_words("tickets_message"."subject", "tickets_message"."text", %s)', [folded], BooleanField()
     )
+
+
+def word_start_pattern(term: str) -> str:
+    """A PostgreSQL regular expression matching `term` at the start of a word, whatever the
+    case and diacritics: "factura" gives \\m[fF][aAăĂâÂ...]..."""
+    classes = []
+    for letter in _fold(term):
+        variants = {letter, letter.upper()} | _ACCENTED_FORMS.get(letter, set())
+        classes.append("[" + "".join(sorted(variants)) + "]" if letter.isalpha() else re.escape(letter))
+    return "\\m" + "".join(classes)
 
 
 def has_words(subject: str | None, text: str | None, folded_words: str) -> bool:

@@ -204,17 +204,26 @@ def _searched(tickets: TicketQuerySet, query: str, limit: int) -> Any:
     """The first `limit` ticket ids in queue order that match `query`.
 
     Words in few messages: list the matching messages through the index (a subquery of the
-    page's query). Words in many: take the first WALK_TICKETS tickets of the queue (with, in the
-    same query, how common the words are) and test them a slice at a time (`search.first_with_words`).
+    page's query). Words in many: take the first WALK_TICKETS tickets of the queue and test them
+    a slice at a time (`search.first_with_words`). How common the words are: PostgreSQL's
+    planner says (`search.estimated_common`); on SQLite a bounded count rides along the query
+    that takes the first tickets.
     """
     ordered = tickets.in_queue_order()
     if search.has_plain_words(query):
-        window = ordered.annotate(matches=search.matches_counted(query))
-        head = list(window.values_list("pk", "matches")[: search.WALK_TICKETS])
-        if not head:
-            return []
-        if head[0][1] >= search.COMMON_MESSAGES:
-            found = search.first_with_words([pk for pk, _ in head], query, limit)
+        common = search.estimated_common(query)
+        head: list[int] = []
+        if common is None:
+            window = ordered.annotate(matches=search.matches_counted(query))
+            counted = list(window.values_list("pk", "matches")[: search.WALK_TICKETS])
+            head = [pk for pk, _ in counted]
+            common = bool(counted) and counted[0][1] >= search.COMMON_MESSAGES
+            if not counted:
+                return []
+        elif common:
+            head = list(ordered.values_list("pk", flat=True)[: search.WALK_TICKETS])
+        if common:
+            found = search.first_with_words(head, query, limit)
             if len(found) == limit or len(head) < search.WALK_TICKETS:
                 return found
     return ordered.filter(search.matching_tickets(query)).values("pk")[:limit]

@@ -45,7 +45,7 @@ def _expected(q: str) -> list[int]:
     )
 
 
-@pytest.mark.parametrize("common, walk", [(10**9, 1000), (1, 1000), (1, 5), (1, 2)])
+@pytest.mark.parametrize("common, walk", [(10**9, 1000), (0, 1000), (0, 5), (0, 2)])
 def test_every_way_finds_the_same_tickets_in_queue_order(desk, agent, monkeypatch, common, walk) -> None:  # type: ignore[no-untyped-def]
     """Rare words (listed), common ones (walked), a walk longer and shorter than the queue, a
     walk that must give up and list instead: the same tickets, page after page."""
@@ -58,8 +58,10 @@ def test_every_way_finds_the_same_tickets_in_queue_order(desk, agent, monkeypatc
     assert _expected("imprimanta")[0] == desk[6].pk and len(_expected("imprimanta")) == 4
 
 
-def test_a_search_costs_one_or_two_queries_more_than_the_queue(desk, client, dispatcher, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(search, "COMMON_MESSAGES", 1)
+def test_a_search_costs_one_to_three_queries_more_than_the_queue(
+    desk, client, dispatcher, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(search, "COMMON_MESSAGES", 0)
     assert client.post("/login/", {"username": dispatcher.username, "password": "pw"}).status_code == 302
 
     def queries(url: str) -> int:
@@ -69,8 +71,10 @@ def test_a_search_costs_one_or_two_queries_more_than_the_queue(desk, client, dis
 
     plain = queries("/desk/?view=all&size=5")
     monkeypatch.setattr(search, "WALK_TICKETS", 5)  # the queue is longer: bounded walk
-    # The queue's first tickets (with the count), then one slice of them tested.
-    assert queries("/desk/?view=all&size=2&q=imprimanta") == plain + 2 <= 10
+    # The queue's first tickets (SQLite: with the count; PostgreSQL: after the planner's
+    # estimate), then one slice of them tested.
+    walked = 3 if connection.vendor == "postgresql" else 2
+    assert queries("/desk/?view=all&size=2&q=imprimanta") == plain + walked
     monkeypatch.setattr(search, "COMMON_MESSAGES", 10**9)  # rare: listed inside the page's query
     assert queries("/desk/?view=all&size=2&q=imprimanta") == plain + 1
 
