@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import DataError
+from django.db import DataError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -128,5 +128,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DataError)
     def bad_data(request: HttpRequest, exc: DataError) -> HttpResponse:
-        # e.g. a NUL character, which PostgreSQL text cannot hold
+        # e.g. a NUL character, which PostgreSQL text cannot hold. Inside a transaction (a write,
+        # a test) PostgreSQL refuses every later statement: it must roll back, not go on.
+        if transaction.get_connection().in_atomic_block:
+            transaction.set_rollback(True)
         return _answer(api, request, 422, "invalid", "The database refused a value of the request.")
