@@ -68,25 +68,10 @@ def render(name: str, language: str, context: dict[str, Any]) -> tuple[str, str,
     return " ".join(subject.split()), text, html
 
 
-def notify_customer(
-    ticket: Ticket,
-    name: str,
-    *,
-    now: datetime,
-    message: Message | None = None,
-    auto_submitted: bool = True,
-    extra: dict[str, Any] | None = None,
-    thread: tuple[str, str] | None = None,
-) -> OutboundEmail | None:
-    """Queue email `name` about `ticket` to its requester. Call inside the workflow's transaction.
-
-    When `message` is given (a reply, a question, the solution) the email carries its
-    Message-ID, so the customer's answer threads back to it. `thread` (In-Reply-To, References)
-    spares the look-up when the caller knows the conversation, as on a new ticket.
-    """
-    email = customer_email(
-        ticket, name, now=now, message=message, auto_submitted=auto_submitted, extra=extra, thread=thread
-    )
+def notify_customer(ticket: Ticket, name: str, **options: Any) -> OutboundEmail | None:
+    """Queue email `name` about `ticket` to its requester (options: those of `customer_email`).
+    Call inside the workflow's transaction; it leaves when the transaction commits."""
+    email = customer_email(ticket, name, **options)
     if email is not None:
         email.save(force_insert=True)
         send_after_commit()
@@ -103,8 +88,13 @@ def customer_email(
     extra: dict[str, Any] | None = None,
     thread: tuple[str, str] | None = None,
 ) -> OutboundEmail | None:
-    """`notify_customer`'s email, not saved yet (None: nobody to write to), for callers that
-    write many at once."""
+    """The email `name` about `ticket` to its requester, not saved yet (None: nobody to write
+    to); `notify_customer` saves one, callers that write many save them together.
+
+    When `message` is given (a reply, a question, the solution) the email carries its
+    Message-ID, so the customer's answer threads back to it. `thread` (In-Reply-To, References)
+    spares the look-up when the caller knows the conversation, as on a new ticket.
+    """
     to = recipients(ticket)
     if not to:
         return None
