@@ -129,8 +129,9 @@ def matching_tickets(query: str) -> Q:
 #
 # Listing every message that matches is quick for a specific word and slow for a common one
 # (hundreds of thousands of ids, then sorted in queue order). For a common word the other way
-# round is quick: walk the queue in order and test each ticket until the page is full. A bounded
-# count through the index tells which case this is; the walk is bounded too, and falls back.
+# round is quick: walk the queue in order and test each ticket until the page is full. A count
+# through FTS5 that stops early (SQLite) or the planner's estimate (PostgreSQL) tells which case
+# this is; the walk is bounded too, and falls back.
 
 COMMON_MESSAGES = 5000  # matching messages from which a query is "common"
 WALK_TICKETS = 1000  # tickets tested one by one at most before listing the matches instead
@@ -246,7 +247,7 @@ def _fold(text: str) -> str:
 
 
 def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """`connection_created` receiver: the per-ticket test of `ticket_has_words` on SQLite."""
+    """`connection_created` receiver: `desk_has_words`, the per-message test of a walk on SQLite."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("desk_has_words", 3, has_words, deterministic=True)
 
