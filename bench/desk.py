@@ -3,13 +3,20 @@
     .venv/bin/python bench/desk.py                       # both databases, 100,000 tickets x 10 messages
     .venv/bin/python bench/desk.py --db sqlite --tickets 20000 --messages 5
     .venv/bin/python bench/desk.py --reseed              # drop the bench database and seed again
+    .venv/bin/python bench/desk.py --peer --repeat 50    # also django-helpdesk's staff pages, same run
 
-Each database is its own: SQLite at var/bench/desk.sqlite3, PostgreSQL database `asista_bench_desk`
-at postgres://postgres@127.0.0.1:5432/ (BENCH_PG_URL to change). Seeding uses bulk inserts with
-the search index built once at the end, then ANALYZE (PostgreSQL: VACUUM ANALYZE). Pages are
-requested in-process through Django's test client (middleware, session, views, templates: the
-server's work, without the network), warm, N times each; the report gives median and p95 in ms
-and SQL queries per page.
+Each database is its own: SQLite at var/bench/desk.sqlite3 (`--var` moves it, with the results),
+PostgreSQL database `asista_bench_desk` at postgres://postgres@127.0.0.1:5432/ (BENCH_PG_URL to
+change). Seeding uses bulk inserts with the search index built once at the end, then ANALYZE
+(PostgreSQL: VACUUM ANALYZE). Pages are requested in-process through Django's test client
+(middleware, session, views, templates: the server's work, without the network), warm, N times
+each; the report gives median and p95 in ms and SQL queries per page.
+
+`--peer` runs the peer's `../shared/peer/bench_views.py` (django-helpdesk) after ours, per database,
+on as many tickets (its own follow-ups, 3 a ticket on average) with as many timed requests, and
+sets its closest pages beside ours (VERSUS): its ticket list's rows (a DataTables JSON endpoint, 25
+open tickets) beside our queue of all tickets, its ticket detail beside our ticket page. Its raw
+results go to <var>/peer. `--rounds N` alternates the two N times.
 """
 
 from __future__ import annotations
@@ -28,8 +35,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+PEER = ROOT.parent / "shared" / "peer"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/asista_bench_desk")
-SQLITE_PATH = ROOT / "var" / "bench" / "desk.sqlite3"
+# Our page -> the peer's closest page. The peer's ticket list is an HTML shell (~10 ms, 10 queries)
+# whose rows come from a JSON endpoint: the rows are the work that compares with our queue.
+VERSUS = {
+    "queue, all tickets, 50 rows": "ticket_list_json",
+    "ticket page (10 messages)": "ticket_detail",
+}
 _VOCABULARY = (
     "factura bon fiscal imprimanta casa marcat raport lunar stoc gestiune salariu declaratie "
     "balanta contabilitate client furnizor licenta parola server backup actualizare eroare "
@@ -303,12 +316,12 @@ def measure(repeat: int) -> dict[str, Any]:
 # --- driver ----------------------------------------------------------------------------------------
 
 
-def _prepare_database(db: str, reseed: bool) -> None:
+def _prepare_database(db: str, reseed: bool, sqlite_path: Path) -> None:
     if db == "sqlite":
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         if reseed:
             for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+                Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
         return
     import psycopg
 
@@ -352,6 +365,95 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, Any]:
     return {**info, "results": measure(args.repeat)}
 
 
+def run_asista(db: str, sqlite_path: Path) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{sqlite_path}" if db == "sqlite" else PG_URL,
+        "ASISTA_VAR_DIR": str(sqlite_path.parent),
+        "HUEY_IMMEDIATE": "0",
+    }
+    child = [sys.executable, __file__, "--child", db, *sys.argv[1:]]
+    child = [a for a in child if a != "--reseed"]
+    out = subprocess.run(child, env=env, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        print(out.stderr[-4000:], file=sys.stderr)
+        raise SystemExit(f"{db}: benchmark failed")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def peer_setup(db: str) -> None:
+    """Rebuild the peer's template database (PostgreSQL's exists only after a setup with PEER_DB)."""
+    env = {**os.environ, "PEER_DB": db}
+    out = subprocess.run(
+        ["bash", str(PEER / "setup.sh")], env=env, capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"peer setup failed ({db}): {out.stderr[-2000:]}")
+
+
+def run_peer(db: str, tickets: int, requests: int, results: Path) -> dict[str, Any]:
+    """django-helpdesk's staff-page benchmark, one run in its own venv, on its own fresh database."""
+    env = {**os.environ, "PEER_DB": db, "PEER_RESULTS": str(results)}
+    out = subprocess.run(
+        ["/tmp/peer-venv/bin/python", "bench_views.py", "--sizes", str(tickets), "--requests", str(requests)],
+        env=env,
+        cwd=PEER,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    path = results / f"views-{tickets}-{db}.json"
+    if out.returncode != 0 or not path.exists():
+        raise SystemExit(f"peer run failed ({db}): {out.stderr[-2000:]}")
+    return dict(json.loads(path.read_text())["sizes"][str(tickets)])
+
+
+def versus(ours: dict[str, Any], peer: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for page, peer_page in VERSUS.items():
+        a, b = ours["results"][page], peer["endpoints"][peer_page]
+        # The peer gives "37-50" over its sampled tickets, we give [15, 17]: the larger of each.
+        peer_queries = int(str(b["queries"]).rpartition("-")[2])
+        rows.append(
+            {
+                "asista": page,
+                "peer": peer_page,
+                "asista_median_ms": a["median_ms"],
+                "asista_p95_ms": a["p95_ms"],
+                "asista_queries": a["queries"],
+                "peer_median_ms": b["median_ms"],
+                "peer_p95_ms": b["p95_ms"],
+                "peer_queries": b["queries"],
+                "p95_ratio": round(b["p95_ms"] / a["p95_ms"], 2),
+                "queries_ratio": round(peer_queries / max(a["queries"]), 2),
+            }
+        )
+    return rows
+
+
+def print_versus(db: str, rows: list[dict[str, Any]], peer: dict[str, Any]) -> None:
+    for r in rows:
+        queries = "-".join(map(str, r["asista_queries"]))
+        ours = f"{r['asista_median_ms']:.1f} / {r['asista_p95_ms']:.1f} ms {queries} q"
+        theirs = f"{r['peer_median_ms']:.1f} / {r['peer_p95_ms']:.1f} ms {r['peer_queries']} q"
+        print(
+            f"{db:8} {r['asista']:28} asista {ours:24} | peer {r['peer']:16} {theirs:26}"
+            f" | peer/asista p95 {r['p95_ratio']:.1f}x, queries {r['queries_ratio']:.1f}x",
+            flush=True,
+        )
+    shell, s = peer["endpoints"]["ticket_list_page"], peer["seeded"]
+    print(
+        f"{db:8} peer ticket_list_page (the HTML shell that fetches the rows) {shell['median_ms']:.1f} /"
+        f" {shell['p95_ms']:.1f} ms {shell['queries']} q; peer desk {s['tickets']} tickets,"
+        f" {s['open_or_reopened']} open, {s['followups']} follow-ups; load {load()}",
+        flush=True,
+    )
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -361,6 +463,11 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10, help="messages per ticket")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument(
+        "--var", type=Path, default=ROOT / "var" / "bench", help="folder of desk.sqlite3 and the results"
+    )
+    parser.add_argument("--peer", action="store_true", help="also run django-helpdesk's page benchmark")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate Asista and the peer this many times")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -372,24 +479,29 @@ def main() -> None:
         "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpu, "
         f"Python {platform.python_version()}",
     }
+    var = args.var.resolve()
+    sqlite_path = var / "desk.sqlite3"
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
-        _prepare_database(db, args.reseed)
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{SQLITE_PATH}" if db == "sqlite" else PG_URL,
-            "ASISTA_VAR_DIR": str(SQLITE_PATH.parent),
-            "HUEY_IMMEDIATE": "0",
-        }
-        child = [sys.executable, __file__, "--child", db, *sys.argv[1:]]
-        child = [a for a in child if a != "--reseed"]
-        out = subprocess.run(child, env=env, capture_output=True, text=True, check=False)
-        if out.returncode != 0:
-            print(out.stderr[-4000:], file=sys.stderr)
-            raise SystemExit(f"{db}: benchmark failed")
-        report[db] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(json.dumps({db: report[db]}, indent=2), flush=True)
+        _prepare_database(db, args.reseed, sqlite_path)
+        if args.peer:
+            peer_setup(db)
+        rounds = []
+        for _round in range(args.rounds):  # alternating, so a burst of load hits both sides
+            ours = run_asista(db, sqlite_path)
+            print(json.dumps({db: ours}, indent=2), flush=True)
+            if args.peer:
+                peer = run_peer(db, args.tickets, args.repeat, var / "peer")
+                ours |= {"peer": peer, "versus_peer": versus(ours, peer)}
+                print_versus(db, ours["versus_peer"], peer)
+            rounds.append(ours)
+        # The first round as before; every round when there are more.
+        report[db] = rounds[0] if len(rounds) == 1 else {**rounds[0], "rounds": rounds}
+        if args.peer and len(rounds) > 1:
+            for i, page in enumerate(VERSUS):
+                p95 = statistics.median(r["versus_peer"][i]["p95_ratio"] for r in rounds)
+                print(f"{db:8} {page}: median peer/asista p95 {p95:.1f}x over {len(rounds)} rounds")
     report["load_average_at_end"] = os.getloadavg()
-    path = ROOT / "var" / "bench" / f"desk-{args.db}.json"
+    path = var / f"desk-{args.db}.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"written {path}")
 
