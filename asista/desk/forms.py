@@ -116,10 +116,16 @@ class LanguageForm(forms.Form):
     def next_url(self, request: HttpRequest, default: str) -> str:
         """The page the switch was used on, when it is a path of this site; else `default`."""
         target = self.cleaned_data.get("next", "") if self.is_valid() else request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        return target if target and safe else default
+        return local_url(request, target, default)
+
+
+def local_url(request: HttpRequest, target: str, default: str) -> str:
+    """`target` when it is a page of this site (a `next` from a form), else `default`: a posted
+    link must not send people elsewhere."""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and safe else default
 
 
 class QueueForm(forms.Form):
@@ -140,8 +146,10 @@ class QueueForm(forms.Form):
     plan = forms.TypedChoiceField(label=_("Plan"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("any")), *Kind.choices])
     agent = forms.TypedChoiceField(label=_("Agent"), required=False, coerce=int, empty_value=None)
-    after = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-    size = forms.IntegerField(required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE)
+    after = forms.CharField(label=_("Page"), required=False, max_length=200, widget=forms.HiddenInput)
+    size = forms.IntegerField(
+        label=_("Rows per page"), required=False
+    )  # out of range is brought into range by the selector
 
     def __init__(self, *args: Any, plans: Sequence[Any] = (), agents: Sequence[Any] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -151,7 +159,10 @@ class QueueForm(forms.Form):
         ]
 
     def filters(self, default_view: str) -> selectors.QueueFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters of the fields that are valid: a bad value (an old link, a hand-edited URL)
+        drops only its own filter, and `ignored` says which."""
+        self.is_valid()
+        data = self.cleaned_data
         return selectors.QueueFilters(
             view=data.get("view") or default_view,
             state=data.get("state") or "",
@@ -161,6 +172,11 @@ class QueueForm(forms.Form):
             agent=data.get("agent"),
             q=data.get("q") or "",
         )
+
+    @property
+    def ignored(self) -> list[str]:
+        """The labels of the filters left out because their value was not valid."""
+        return [str(self.fields[name].label or name) for name in self.errors if name in self.fields]
 
 
 class TextForm(forms.Form):

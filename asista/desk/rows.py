@@ -21,7 +21,7 @@ from asista.desk.selectors import sla_badge
 from asista.tickets.models import Kind, State, Ticket
 
 ROW = (
-    '<tr class="{}"><td><a href="{}">{}</a>{}</td>'
+    '<tr class="{}"><td><a href="{}" tabindex="-1">{}</a>{}</td>'
     '<td class="subject"><a href="{}">{}</a> <span class="muted">{}</span></td>'
     "<td>{}</td><td>{}</td>"
     '<td><span class="state {}">{}</span></td>'
@@ -45,6 +45,7 @@ def queue_rows(rows: Sequence[Ticket], now: datetime) -> SafeString:
     kinds = {code: str(label) for code, label in Kind.choices}
     badges = {"overdue": _("overdue"), "soon": _("due soon"), "ok": _("on time")}
     urgent = format_html(' <span class="pill danger">{}</span>', _("urgent"))
+    paused = format_html('<span class="pill muted">{}</span>', _("paused: waiting for the customer"))
     due_format = get_format("SHORT_DATETIME_FORMAT")  # the active language's, looked up once
     base = reverse("desk:ticket", args=[0]).removesuffix("0/")
 
@@ -59,6 +60,8 @@ def queue_rows(rows: Sequence[Ticket], now: datetime) -> SafeString:
                 dateformat.format(timezone.localtime(ticket.due_at), due_format),
             )
             if badge and ticket.due_at
+            else paused
+            if ticket.state == State.WAITING
             else "—"
         )
         assignee = ticket.assignee

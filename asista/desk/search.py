@@ -223,11 +223,17 @@ def _message_has_words(query: str) -> RawSQL:
 def word_start_pattern(term: str) -> str:
     """A PostgreSQL regular expression matching `term` at the start of a word, whatever the
     case and diacritics: "factura" gives \\m[fF][aAăĂâÂ...]..."""
+    return "\\m" + folded_pattern(term)
+
+
+def folded_pattern(text: str) -> str:
+    """A regular expression (PostgreSQL's and Python's alike) matching `text` anywhere, whatever
+    the case and diacritics: "Carpati" finds "Carpați"."""
     classes = []
-    for letter in _fold(term):
+    for letter in _fold(text):
         variants = {letter, letter.upper()} | _ACCENTED_FORMS.get(letter, set())
         classes.append("[" + "".join(sorted(variants)) + "]" if letter.isalpha() else re.escape(letter))
-    return "\\m" + "".join(classes)
+    return "".join(classes)
 
 
 def has_words(subject: str | None, text: str | None, folded_words: str) -> bool:

@@ -101,9 +101,10 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
         tickets = tickets.filter(state=filters.state)
     if filters.customer:
         value = filters.customer.strip()
-        tickets = tickets.filter(
-            Q(customer_id=int(value)) if value.isdigit() else Q(customer__name__icontains=value)
-        )
+        by_name = Customer.objects.filter(name__regex=search.folded_pattern(value)).values("pk")
+        # A number is a customer's id, unless it is part of a name ("2000 Construct").
+        by_id = Q(customer_id=int(value)) if value.isdigit() and len(value) <= 18 else Q()
+        tickets = tickets.filter(by_id | Q(customer_id__in=by_name) if by_id else Q(customer_id__in=by_name))
     if filters.plan:
         tickets = tickets.filter(plan_id=filters.plan)
     if filters.kind:

@@ -17,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +35,7 @@ from asista.desk.forms import (
     TextForm,
     TimeForm,
     WriteInvitationForm,
+    local_url,
 )
 from asista.desk.models import CannedReply
 from asista.tickets.models import Ticket
@@ -66,11 +68,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueForm(request.GET, plans=plans, agents=agents)
     default_view = "unassigned" if is_dispatcher(request.user) else "mine"
     filters = form.filters(default_view)
-    size = (form.cleaned_data.get("size") if form.is_valid() else None) or selectors.PAGE_SIZE
-    after = form.cleaned_data.get("after", "") if form.is_valid() else ""
+    size = form.cleaned_data.get("size") or selectors.PAGE_SIZE
+    after = form.cleaned_data.get("after") or ""
     page = selectors.queue_page(user=request.user, filters=filters, cursor=after, size=size)
-    template = "desk/_queue_rows.html" if request.headers.get("HX-Request") else "desk/queue.html"
-    return render(request, template, {"form": form, "page": page, "views": selectors.VIEWS})
+    # htmx asks for the rows alone, except when it restores a page it no longer holds for Back.
+    rows_only = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    template = "desk/_queue_rows.html" if rows_only else "desk/queue.html"
+    context = {"form": form, "page": page, "views": selectors.VIEWS, "ignored": form.ignored}
+    response = render(request, template, context)
+    # The rows and the whole page share a URL: a browser going Back must not show the rows alone.
+    patch_vary_headers(response, ["HX-Request"])
+    if rows_only:
+        add_never_cache_headers(response)
+    return response
 
 
 def _ticket_or_404(request: HttpRequest, number: int) -> Ticket:
@@ -283,4 +293,4 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": contact.email})
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "desk:queue")
+    return redirect(local_url(request, request.POST.get("next", ""), reverse("desk:queue")))

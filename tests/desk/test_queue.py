@@ -117,3 +117,54 @@ def test_a_visitor_is_sent_to_log_in(client):  # type: ignore[no-untyped-def]
     response = client.get("/desk/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_a_bad_value_drops_only_its_own_filter_and_says_so(client, agent):  # type: ignore[no-untyped-def]
+    tickets = _tickets(3)
+    client.force_login(agent)
+    page = client.get("/desk/?view=all&state=bogus&q=problema&size=100000").content.decode()
+    assert 'href="?view=all" aria-current="page"' in page  # the view and the search are kept
+    assert all(t.subject in page for t in tickets)
+    assert "Valori nevalide, deci ignorate: Stare." in page
+    assert client.get("/desk/?view=all&size=0&plan=abc&after=" + "x" * 500).status_code == 200
+
+
+def test_a_huge_number_in_the_customer_filter_is_a_name_not_an_error(client, agent):  # type: ignore[no-untyped-def]
+    _tickets(1)
+    client.force_login(agent)
+    response = client.get("/desk/?view=all&customer=99999999999999999999999")
+    assert response.status_code == 200
+    assert "Niciun tichet aici." in response.content.decode()
+
+
+def test_the_customer_filter_ignores_diacritics_and_case(client, agent):  # type: ignore[no-untyped-def]
+    carpati = factories.contact(factories.customer(name="Hotel Carpați SRL"))
+    ticket = factories.ticket(carpati, subject="Rezervări blocate")
+    other = _tickets(1)[0]
+    client.force_login(agent)
+    page = client.get("/desk/?view=all&customer=carpati").content.decode()
+    assert ticket.subject in page and other.subject not in page
+    by_id = client.get(f"/desk/?view=all&customer={ticket.customer_id}").content.decode()
+    assert ticket.subject in by_id and other.subject not in by_id
+
+
+def test_the_rows_alone_are_never_what_back_shows(client, agent):  # type: ignore[no-untyped-def]
+    _tickets(1)
+    client.force_login(agent)
+    rows = client.get("/desk/?view=all&q=problema", headers={"HX-Request": "true"})
+    assert "<html" not in rows.content.decode()
+    assert "no-store" in rows["Cache-Control"] and "HX-Request" in rows["Vary"]
+    full = client.get("/desk/?view=all&q=problema")
+    assert "<html" in full.content.decode() and "HX-Request" in full["Vary"]
+    restored = client.get(
+        "/desk/?view=all&q=problema", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restored.content.decode()
+
+
+def test_a_search_that_finds_nothing_in_a_view_offers_all_tickets(client, agent):  # type: ignore[no-untyped-def]
+    _tickets(1)
+    client.force_login(agent)
+    page = client.get("/desk/?view=mine&q=problema").content.decode()
+    assert "Caută în toate tichetele" in page
+    assert "view=all" in page

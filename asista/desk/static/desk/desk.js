@@ -21,3 +21,26 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   search.focus();
 });
+
+// htmx keeps the page's HTML for Back: what was typed and chosen in the filters must be in it.
+document.addEventListener("htmx:beforeHistorySave", function () {
+  document.querySelectorAll(".filters input").forEach(function (input) {
+    input.setAttribute("value", input.value);
+  });
+  document.querySelectorAll(".filters option").forEach(function (option) {
+    option.toggleAttribute("selected", option.selected);
+  });
+});
+
+// j / k move between the queue's tickets, Enter opens one: the keys of mail readers and trackers.
+document.addEventListener("keydown", function (event) {
+  if ((event.key !== "j" && event.key !== "k") || event.ctrlKey || event.metaKey || event.altKey) return;
+  var tag = (event.target.tagName || "").toLowerCase();
+  if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+  var links = Array.prototype.slice.call(document.querySelectorAll("table.queue td.subject a"));
+  if (!links.length) return;
+  var at = links.indexOf(document.activeElement);
+  var next = event.key === "j" ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0);
+  event.preventDefault();
+  links[next].focus();
+});
