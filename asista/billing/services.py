@@ -46,6 +46,7 @@ from asista.billing.vat import VatCategory, percent_for
 from asista.core.clock import now as clock_now
 from asista.core.counters import next_value
 from asista.customers.models import Contract
+from asista.tickets.models import State
 
 T = TypeVar("T")
 DEFAULT_BNR_URL = "https://curs.bnr.ro/nbrfxrates.xml"
@@ -99,6 +100,8 @@ def time_entry_log(
     """Log time on a ticket, by start/end or by duration; travel needs km or inside Brașov."""
     if kind not in TimeEntry.Kind.values:
         raise ValidationError(_("Unknown kind of time entry."))
+    if ticket.state == State.CANCELLED:
+        raise ValidationError(_("%(tag)s is cancelled: no time can be logged on it.") % {"tag": ticket.tag})
     _check_travel(kind, km, inside_brasov)
     duration = _minutes(started_at, ended_at, minutes)
     _check_minutes(kind, duration)
@@ -140,16 +143,19 @@ REMOTE_ZONE = ZoneInfo("Europe/Bucharest")
 REMOTE_OPENS, REMOTE_CLOSES = time(8, 30), time(16, 30)
 
 
-def remote_session_refusal(*, started_at: datetime, ended_at: datetime) -> str:
+def remote_session_refusal(*, started_at: datetime, ended_at: datetime, now: datetime | None = None) -> str:
     """Why a remote session cannot be logged, or "" when it can (DOMAIN.md §1).
 
     Remote sessions are agreed with the customer and happen Mon–Fri 08:30–16:30, Bucharest wall
     time (EET/EEST, so the same hours whatever the season); a session starting at 08:30 or
-    ending at 16:30 is inside. A session must end after it starts, on the day it started.
-    Public holidays are not refused: an agreed session on one is the team's call.
+    ending at 16:30 is inside. A session must end after it starts, on the day it started, and
+    is logged once it has happened (by `now`): a future one would count in this month's units
+    before it took place. Public holidays are not refused: an agreed session on one is the team's call.
     """
     if ended_at <= started_at:
         return _("A remote session must end after it starts.")
+    if now is not None and ended_at > now:
+        return _("A remote session is logged once it has happened: this one ends in the future.")
     start, end = started_at.astimezone(REMOTE_ZONE), ended_at.astimezone(REMOTE_ZONE)
     inside = (
         start.isoweekday() <= 5
@@ -173,7 +179,7 @@ def remote_session_log(
     """
     if tool not in RemoteSession.Tool.values:
         raise ValidationError(_("Unknown remote-control tool."))
-    refusal = remote_session_refusal(started_at=started_at, ended_at=ended_at)
+    refusal = remote_session_refusal(started_at=started_at, ended_at=ended_at, now=timezone.now())
     if refusal:
         raise ValidationError(refusal)
     with transaction.atomic():

@@ -186,12 +186,22 @@ class TextForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Team members by their full name, as everywhere else on the desk."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Agent"), queryset=selectors.staff_users())
+    assignee = PersonChoiceField(
+        label=_("Agent"), queryset=selectors.assignable_users(), empty_label=_("— choose an agent —")
+    )
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
 class TimeForm(forms.Form):
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=selectors.MAX_ENTRY_MINUTES)
     kind = forms.ChoiceField(label=_("Kind of work"), choices=TimeEntry.Kind.choices, initial="assistance")
     km = forms.DecimalField(label=_("km (travel outside Brașov)"), required=False, min_value=0, max_digits=7)
     inside_brasov = forms.BooleanField(label=_("inside Brașov municipality"), required=False)

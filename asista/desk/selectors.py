@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from django.utils import timezone
 
 from asista.billing.models import TimeEntry
+from asista.billing.pricing import HourlyCharge, hourly_charge
 from asista.billing.units import units_for
 from asista.core.roles import ADMINISTRATOR, AGENT, DISPATCHER, is_dispatcher
 from asista.customers.models import Contact, ContactEmail, Contract, Customer, Plan
@@ -27,6 +29,7 @@ from asista.desk.models import WriteInvitation
 from asista.sla.models import Clock
 from asista.tickets.models import OPEN_STATES, Attachment, Event, Message, State, Ticket, TicketQuerySet
 
+MAX_ENTRY_MINUTES = 24 * 60  # one entry is at most a day's work: longer is a typing slip
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 VIEWS = ("mine", "unassigned", "waiting", "breaching", "all")
@@ -240,6 +243,12 @@ def staff_users() -> QuerySet[Any]:
     )
 
 
+def assignable_users() -> QuerySet[Any]:
+    """Who can take a ticket: agents and dispatchers (administrators configure, they do not work
+    tickets unless they are also one of these)."""
+    return staff_users().filter(groups__name__in=(AGENT, DISPATCHER))
+
+
 def plans() -> QuerySet[Plan]:
     return Plan.objects.order_by("fee_month", "name")
 
@@ -315,14 +324,22 @@ def month_start(now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def _unit_work_this_month(now: datetime) -> Q:
+    """Assistance and change work done this calendar month (Bucharest), as the statement counts
+    it: work dated later in the month is not this month's yet."""
+    start = month_start(now)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return Q(
+        started_at__gte=start,
+        started_at__lt=following,
+        kind__in=(TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE),
+    )
+
+
 def units_this_month(customer: Customer, now: datetime, unit_minutes: int = 30) -> int:
     """Units used this month: each ticket's assistance/change minutes rounded up (billing.units)."""
     rows = (
-        TimeEntry.objects.filter(
-            customer=customer,
-            started_at__gte=month_start(now),
-            kind__in=(TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE),
-        )
+        TimeEntry.objects.filter(_unit_work_this_month(now), customer=customer)
         .values("ticket_id")
         .annotate(minutes=Sum("minutes"))
     )
@@ -349,21 +366,59 @@ def customer_card(ticket: Ticket, now: datetime) -> CustomerCard:
     )
 
 
-def units_preview(ticket: Ticket, minutes: int, now: datetime) -> tuple[int, int]:
-    """(units this entry adds, units of the ticket this month after it) — billing.units rules."""
+@dataclass(frozen=True)
+class TimePreview:
+    """What a time entry being typed will cost, by the billing rules (DOMAIN.md §3)."""
+
+    minutes: int
+    kind: str
+    too_long: bool = False
+    units: int = 0  # units this entry adds to its ticket this month (assistance, change)
+    ticket_units: int = 0  # the ticket's units this month with it
+    beyond: int = 0  # of the added units, how many go past the plan's included units this month
+    included: int = 0
+    unit_price: Decimal | None = None
+    hourly: HourlyCharge | None = None  # programming and on-site work
+    currency: str = "EUR"
+
+
+def units_preview(
+    ticket: Ticket, minutes: int, now: datetime, kind: str = TimeEntry.Kind.ASSISTANCE
+) -> TimePreview:
+    """The units (assistance, change) or the hourly charge (programming, on-site) of `minutes` of
+    `kind` on this ticket now; travel is priced per visit, so only the kind comes back."""
     plan = ticket.plan
+    preview = TimePreview(minutes=minutes, kind=kind, currency=plan.currency if plan else "EUR")
+    if minutes > MAX_ENTRY_MINUTES:
+        return replace(preview, too_long=True)
+    if kind in (TimeEntry.Kind.PROGRAMMING, TimeEntry.Kind.ONSITE) and plan is not None:
+        rate = plan.programming_rate if kind == TimeEntry.Kind.PROGRAMMING else plan.onsite_rate
+        return replace(
+            preview,
+            hourly=hourly_charge(minutes=minutes, rate=rate, increment_minutes=plan.hourly_increment_minutes),
+        )
+    if kind not in (TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE):
+        return preview
     unit_minutes = plan.unit_minutes if plan else 30
     logged = (
-        TimeEntry.objects.filter(
-            ticket=ticket,
-            started_at__gte=month_start(now),
-            kind__in=(TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE),
-        ).aggregate(total=Sum("minutes"))["total"]
+        TimeEntry.objects.filter(_unit_work_this_month(now), ticket=ticket).aggregate(total=Sum("minutes"))[
+            "total"
+        ]
         or 0
     )
     before = units_for(logged, unit_minutes) if logged else 0
-    after = units_for(logged + max(minutes, 0), unit_minutes)
-    return after - before, after
+    after = units_for(logged + minutes, unit_minutes)
+    included = plan.included_units if plan else 0
+    used = units_this_month(ticket.customer, now, unit_minutes)
+    beyond = max(0, used + after - before - included) - max(0, used - included)
+    return replace(
+        preview,
+        units=after - before,
+        ticket_units=after,
+        beyond=beyond,
+        included=included,
+        unit_price=plan.unit_price if plan else None,
+    )
 
 
 def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
@@ -373,7 +428,9 @@ def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
     dispatcher = is_dispatcher(user)
     worker = ticket.assignee_id == user.pk or dispatcher
     state = ticket.state
-    actions = {"note", "time"}
+    actions = {"note"}
+    if may_log_time(ticket, user):
+        actions.add("time")
     if dispatcher and state in ALLOWED["assign"]:
         actions.add("assign")
     if worker:
@@ -390,6 +447,14 @@ def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
 
 
 _WORKFLOW_NAME = {"start": "start", "ask": "ask_customer", "resolve": "resolve"}
+
+
+def may_log_time(ticket: Ticket, user: Any) -> bool:
+    """Anyone of the team helping on an open ticket logs their time; once it is closed, only its
+    assignee or a dispatcher (late entries of work done); never on a cancelled one."""
+    if ticket.state == State.CANCELLED:
+        return False
+    return ticket.state != State.CLOSED or ticket.assignee_id == user.pk or is_dispatcher(user)
 
 
 def attachment_for(user: Any, pk: int, *, staff: bool) -> Attachment | None:
@@ -409,7 +474,7 @@ def agent_loads() -> list[Any]:
     """Each team member with their open tickets by state (the assignment board)."""
     open_ = Q(assigned_tickets__state__in=OPEN_STATES)
     return list(
-        staff_users().annotate(
+        assignable_users().annotate(
             open_count=Count("assigned_tickets", filter=open_),
             in_progress=Count("assigned_tickets", filter=Q(assigned_tickets__state=State.IN_PROGRESS)),
             waiting=Count("assigned_tickets", filter=Q(assigned_tickets__state=State.WAITING)),
@@ -422,6 +487,7 @@ def unassigned(limit: int = 100) -> list[Ticket]:
         Ticket.objects.open()
         .filter(assignee__isnull=True)
         .select_related("customer", "plan")
+        .annotate(warn_at=_first_warning())
         .in_queue_order()[:limit]
     )
 

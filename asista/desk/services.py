@@ -35,9 +35,10 @@ from asista.desk.forms import (
     TimeForm,
 )
 from asista.desk.models import WriteInvitation
+from asista.desk.selectors import may_log_time
 from asista.mail.outbox import enqueue
 from asista.tickets import notifications, workflow
-from asista.tickets.models import Channel, Kind, Ticket
+from asista.tickets.models import Channel, Kind, State, Ticket
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,11 @@ def _assign(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> s
 
 
 def _time(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str:
+    if ticket.state == State.CLOSED and not may_log_time(ticket, user):
+        raise PermissionRefused(
+            _("%(tag)s is closed: only its assignee or a dispatcher can still log time on it.")
+            % {"tag": ticket.tag}
+        )
     minutes = data["minutes"]
     time_entry_log(
         ticket=ticket,

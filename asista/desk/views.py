@@ -21,6 +21,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from asista.billing.models import TimeEntry
 from asista.core.errors import DomainError
 from asista.core.middleware import remember_language
 from asista.core.roles import is_dispatcher, is_staff_member
@@ -139,7 +140,8 @@ def act(request: HttpRequest, number: int, action: str) -> HttpResponse:
     if form.is_valid():
         try:
             messages.success(request, spec.run(found, request.user, form.cleaned_data, timezone.now()))
-            return redirect("desk:ticket", number=found.number)
+            back = reverse("desk:ticket", args=[found.number])
+            return redirect(local_url(request, form.cleaned_data.get("next") or "", back))
         except (DomainError, ValidationError) as exc:
             errors = _errors(exc)
         found.refresh_from_db()
@@ -154,8 +156,10 @@ def units_preview(request: HttpRequest, number: int) -> HttpResponse:
     found = _ticket_or_404(request, number)
     raw = request.GET.get("time-minutes", "") or request.GET.get("minutes", "")
     minutes = int(raw) if raw.isdigit() else 0
-    adds, total = selectors.units_preview(found, minutes, timezone.now()) if minutes else (0, 0)
-    return render(request, "desk/_units_preview.html", {"minutes": minutes, "adds": adds, "total": total})
+    kind = request.GET.get("time-kind", "")
+    kind = kind if kind in TimeEntry.Kind.values else TimeEntry.Kind.ASSISTANCE
+    preview = selectors.units_preview(found, minutes, timezone.now(), kind) if minutes else None
+    return render(request, "desk/_units_preview.html", {"preview": preview})
 
 
 @require_GET
@@ -260,8 +264,8 @@ def board(request: HttpRequest) -> HttpResponse:
     context = {
         "agents": selectors.agent_loads(),
         "tickets": selectors.unassigned(),
-        "assign_form": AssignForm(prefix="assign"),
         "raw_messages": triage.waiting(),
+        "now": timezone.now(),
     }
     return render(request, "desk/board.html", context)
 

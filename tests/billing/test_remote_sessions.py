@@ -127,3 +127,16 @@ def test_an_unknown_tool_is_refused(agent) -> None:  # type: ignore[no-untyped-d
             started_at=at("2026-03-02", "10:00"),
             ended_at=at("2026-03-02", "10:30"),
         )
+
+
+@pytest.mark.django_db
+def test_a_session_in_the_future_is_refused(agent) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError, match="future"):
+        services.remote_session_log(
+            ticket=factories.ticket(),
+            agent=agent,
+            tool="anydesk",
+            started_at=at("2027-03-01", "10:00"),
+            ended_at=at("2027-03-01", "10:30"),
+        )
+    assert not TimeEntry.objects.exists()

@@ -105,3 +105,46 @@ def test_the_ticket_page_reads_in_a_bounded_number_of_queries(
         workflow.ticket_add_note(ticket, actor=agent, text=f"notă {i}")
     with django_assert_max_num_queries(30):
         assert client.get(f"/desk/t/{ticket.number}/").status_code == 200
+
+
+def test_the_preview_prices_each_kind_of_work_by_its_rule(client, dispatcher, agent, ticket):  # type: ignore[no-untyped-def]
+    client.force_login(agent)
+    url = f"/desk/t/{ticket.number}/units/"
+    hourly = client.get(url, {"time-minutes": "70", "time-kind": "programming"}).content.decode()
+    assert "90" in hourly and "60" in hourly  # 70 minutes billed as 90, at the Expert plan's 60 EUR/hour
+    assert "90,00" in hourly  # 1.5 h x 60 EUR, in the desk's Romanian format
+    too_long = client.get(url, {"time-minutes": "99999999999999999999"}).content.decode()
+    assert "1440" in too_long and "1440" in client.get(url, {"time-minutes": "1441"}).content.decode()
+
+
+def test_the_preview_says_when_units_go_beyond_the_plan(client, agent, ticket):  # type: ignore[no-untyped-def]
+    client.force_login(agent)
+    preview = client.get(f"/desk/t/{ticket.number}/units/", {"time-minutes": "330"}).content.decode()
+    assert "11" in preview and "10" in preview and "25,00" in preview  # 11 units, 10 included, 25 EUR
+
+
+def test_no_time_on_a_cancelled_ticket_and_on_a_closed_one_only_by_its_people(
+    client, dispatcher, agent, ticket
+):  # type: ignore[no-untyped-def]
+    other = factories.staff("agent")
+    workflow.ticket_cancel(ticket, actor=dispatcher, reason="dublură")
+    client.force_login(agent)
+    assert 'id="act-time"' not in client.get(f"/desk/t/{ticket.number}/").content.decode()
+    refused = client.post(f"/desk/t/{ticket.number}/time/", {"time-minutes": "30", "time-kind": "assistance"})
+    assert refused.status_code == 400 and not TimeEntry.objects.exists()
+    closed = factories.ticket()
+    workflow.ticket_assign(closed, actor=dispatcher, assignee=agent)
+    workflow.ticket_start(closed, actor=agent)
+    workflow.ticket_resolve(closed, actor=agent, solution="Gata.")
+    closed.refresh_from_db()
+    workflow.ticket_accept(closed, actor=dispatcher)
+    client.force_login(other)
+    assert 'id="act-time"' not in client.get(f"/desk/t/{closed.number}/").content.decode()
+    assert client.post(f"/desk/t/{closed.number}/time/", {"time-minutes": "30"}).status_code == 400
+    client.force_login(agent)
+    assert (
+        client.post(
+            f"/desk/t/{closed.number}/time/", {"time-minutes": "30", "time-kind": "assistance"}
+        ).status_code
+        == 302
+    )

@@ -44,3 +44,9 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   links[next].focus();
 });
+
+// A form with data-confirm asks before it does something that cannot be undone.
+document.addEventListener("submit", function (event) {
+  var question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
