@@ -95,6 +95,8 @@ LANGUAGES = [("ro", _("Romanian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Bucharest")
 USE_I18N = True
+# English with day-first dates and a 24-hour clock (docs/decisions.md); Romanian is Django's own.
+FORMAT_MODULE_PATH = ["asista.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
