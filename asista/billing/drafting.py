@@ -84,6 +84,16 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """What a line says, as a key and its values, so a statement can say it in its reader's
+    language (`billing.wording`); the invoice keeps `DraftLine.description`, in Romanian."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+    late: bool = False
+
+
+@dataclass(frozen=True)
 class DraftLine:
     kind: str
     description: str
@@ -93,6 +103,7 @@ class DraftLine:
     service_date: date
     request: str = ""
     entry_ids: tuple[int, ...] = ()
+    wording: Wording | None = None
 
     @property
     def amount(self) -> Decimal:
@@ -144,14 +155,20 @@ def _monthly_lines(contract: ContractTerms, year: int, month: int) -> list[Draft
             amount=amount, period_start=first, period_end=last, covered_start=start, covered_end=end
         )
 
+    partial = (start, end) if (start, end) != (first, last) else None
+    values = (("plan", plan.name), ("year", year), ("month", month), ("days", partial))
     lines = []
     if plan.fee_month:
         text = f"Abonament {plan.name}, {label}{days}"
-        lines.append(DraftLine("subscription", text, Decimal(1), "MON", share(plan.fee_month), last))
+        words = Wording("subscription", values)
+        price = share(plan.fee_month)
+        lines.append(DraftLine("subscription", text, Decimal(1), "MON", price, last, wording=words))
     if contract.workstations and plan.workstation_fee_month:
         text = f"Posturi de lucru, {plan.name}, {label}{days}"
         price = share(plan.workstation_fee_month)
-        lines.append(DraftLine("workstations", text, Decimal(contract.workstations), "C62", price, last))
+        words = Wording("workstations", values)
+        quantity = Decimal(contract.workstations)
+        lines.append(DraftLine("workstations", text, quantity, "C62", price, last, wording=words))
     return lines
 
 
@@ -175,16 +192,19 @@ def _annual_lines(contract: ContractTerms, year: int, month: int) -> list[DraftL
             covered_end=covered_end,
         )
 
+    values = (("plan", plan.name), ("start", start), ("end", covered_end))
     lines = []
     if plan.fee_year:
         text = f"Abonament anual {plan.name}, {period}"
-        lines.append(DraftLine("subscription", text, Decimal(1), "ANN", share(plan.fee_year), start))
+        words = Wording("annual_subscription", values)
+        price = share(plan.fee_year)
+        lines.append(DraftLine("subscription", text, Decimal(1), "ANN", price, start, wording=words))
     if contract.workstations and plan.workstation_fee_month:
         yearly = plan.workstation_fee_month * pricing.ANNUAL_PAID_MONTHS
         text = f"Posturi de lucru, abonament anual {plan.name}, {period}"
-        lines.append(
-            DraftLine("workstations", text, Decimal(contract.workstations), "C62", share(yearly), start)
-        )
+        words = Wording("annual_workstations", values)
+        quantity = Decimal(contract.workstations)
+        lines.append(DraftLine("workstations", text, quantity, "C62", share(yearly), start, wording=words))
     return lines
 
 
@@ -211,7 +231,8 @@ def unused_annual_credit(contract: ContractTerms, successor_starts: date) -> Dra
     if not credit:
         return None
     text = f"Credit zile neutilizate, abonament anual {plan.name}, după {contract.ends_on:%d.%m.%Y}"
-    return DraftLine("credit", text, Decimal(-1), "C62", credit, successor_starts)
+    words = Wording("credit", (("plan", plan.name), ("day", contract.ends_on)))
+    return DraftLine("credit", text, Decimal(-1), "C62", credit, successor_starts, wording=words)
 
 
 def subscription_lines(contracts: Sequence[ContractTerms], year: int, month: int) -> list[DraftLine]:
@@ -246,7 +267,8 @@ def _hourly_lines(entries: Iterable[Entry], plan: PlanTerms, last: date) -> list
         what = "Programare funcționalități noi" if kind == PROGRAMMING else "Intervenție la sediu"
         text = f"{what}, tichet #{request}"
         ids = tuple(e.entry_id for e in items if e.entry_id is not None)
-        lines.append(DraftLine(kind, text, charge.hours, "HUR", rate, last, request, ids))
+        words = Wording(kind, (("request", request),))
+        lines.append(DraftLine(kind, text, charge.hours, "HUR", rate, last, request, ids, words))
     return lines
 
 
@@ -264,9 +286,10 @@ def _travel_lines(entries: Iterable[Entry], plan: PlanTerms, default_km: int | N
         where = "în Brașov" if entry.inside_brasov else f"în afara Brașovului, {km.normalize():f} km"
         text = f"Deplasare {where}, {entry.started:%d.%m.%Y}, tichet #{entry.request}"
         ids = (entry.entry_id,) if entry.entry_id is not None else ()
-        lines.append(
-            DraftLine(TRAVEL, text, Decimal(1), "C62", price, entry.started.date(), entry.request, ids)
-        )
+        day = entry.started.date()
+        values = (("km", None if entry.inside_brasov else km), ("day", day), ("request", entry.request))
+        words = Wording(TRAVEL, values)
+        lines.append(DraftLine(TRAVEL, text, Decimal(1), "C62", price, day, entry.request, ids, words))
     return lines
 
 
@@ -287,7 +310,9 @@ def _work_lines(
     if usage.overage:
         text = f"Unități de asistență peste cele {usage.allowance} incluse, {_label(year, month)}"
         ids = tuple(e.entry_id for e in entries if e.kind in UNIT_KINDS and e.entry_id is not None)
-        lines.append(DraftLine("units", text, Decimal(usage.overage), "C62", plan.unit_price, last, "", ids))
+        words = Wording("units", (("allowance", usage.allowance), ("year", year), ("month", month)))
+        quantity = Decimal(usage.overage)
+        lines.append(DraftLine("units", text, quantity, "C62", plan.unit_price, last, "", ids, words))
     return lines + _hourly_lines(entries, plan, last), usage
 
 
@@ -300,7 +325,14 @@ def _late_lines(late: Sequence[Entry], plan: PlanTerms, default_km: int | None) 
     lines: list[DraftLine] = []
     for (year, month), items in sorted(by_month.items()):
         work, _ = _work_lines(items, plan, year, month, included=0)
-        lines += [replace(line, description=f"{line.description} (înregistrat ulterior)") for line in work]
+        lines += [
+            replace(
+                line,
+                description=f"{line.description} (înregistrat ulterior)",
+                wording=replace(line.wording, late=True) if line.wording else None,
+            )
+            for line in work
+        ]
         lines += _travel_lines(items, plan, default_km)
     return lines
 

@@ -8,13 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from asista.billing import drafting
 from asista.billing.document import Party
 from asista.billing.models import ExchangeRate, Invoice, TimeEntry, VatRate
 from asista.billing.vat import ROMANIA_STANDARD, DatedRate
+from asista.billing.wording import line_text, month_label
 from asista.customers.models import Contract, Customer, Plan
+from asista.tickets.models import Attachment, Message, State, Ticket
 
 
 def rate_for(*, day: date, currency: str = "EUR") -> tuple[date, Decimal]:
@@ -108,7 +114,7 @@ class StatementTicket:
     units: int
     included: int
     overage: int
-    entries: tuple[tuple[datetime, str, int, str], ...] = field(default=())
+    entries: tuple[tuple[datetime, StrOrPromise, int, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -132,11 +138,15 @@ class Statement:
         return sum(t.overage for t in self.tickets)
 
 
-def _month_entries(customer: Customer, year: int, month: int) -> list[TimeEntry]:
+def _month_window(year: int, month: int) -> tuple[datetime, datetime]:
     first, last = drafting.month_bounds(year, month)
     zone = timezone.get_default_timezone()
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    return start, datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+
+
+def _month_entries(customer: Customer, year: int, month: int) -> list[TimeEntry]:
+    start, end = _month_window(year, month)
     return list(
         TimeEntry.objects.filter(customer=customer, started_at__gte=start, started_at__lt=end)
         .select_related("ticket", "agent")
@@ -184,7 +194,8 @@ def statement_for(*, customer: Customer, year: int, month: int) -> Statement:
         if number in tickets:
             continue
         own = tuple(
-            (timezone.localtime(e.started_at), e.get_kind_display(), e.minutes, e.note)
+            # the kind's label stays lazy: the statement is worded in its reader's language
+            (timezone.localtime(e.started_at), TimeEntry.Kind(e.kind).label, e.minutes, e.note)
             for e in entries
             if e.ticket_id == entry.ticket_id
         )
@@ -217,32 +228,133 @@ def statement_for(*, customer: Customer, year: int, month: int) -> Statement:
     )
 
 
-def statement_text(statement: Statement) -> str:
-    """A plain-text statement (Romanian), for the email body and the invoice attachment."""
+def statement_invoices(*, customer: Customer, year: int, month: int) -> list[Invoice]:
+    """The issued invoices and credit notes of a customer's month (what the statement's email
+    attaches as PDFs)."""
+    return list(
+        Invoice.objects.filter(customer=customer, year=year, month=month, status=Invoice.Status.ISSUED)
+        .select_related("original")
+        .order_by("issue_date", "number")
+    )
+
+
+@dataclass(frozen=True)
+class WrittenMessage:
+    at: datetime
+    author: str
+    from_customer: bool
+    text: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WrittenHistory:
+    """One request's written dialogue (messages to and from the customer, never internal notes)."""
+
+    number: int
+    tag: str
+    subject: str
+    state: StrOrPromise
+    messages: tuple[WrittenMessage, ...]
+
+
+def statement_history(*, customer: Customer, year: int, month: int) -> tuple[WrittenHistory, ...]:
+    """The whole written dialogue of each request of the month: those with time logged in it or
+    with a message written in it (DOMAIN.md §2.7), oldest request first."""
+    start, end = _month_window(year, month)
+    public = Message.objects.exclude(direction=Message.Direction.NOTE)
+    written = public.filter(ticket=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
+    worked = TimeEntry.objects.filter(ticket=OuterRef("pk"), started_at__gte=start, started_at__lt=end)
+    tickets = (
+        Ticket.objects.filter(customer=customer)
+        .filter(Q(Exists(written)) | Q(Exists(worked)))
+        .order_by("number")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=public.order_by("created_at", "id")
+                .defer("html", "references")
+                .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))),
+                to_attr="dialogue",
+            )
+        )
+    )
+    return tuple(
+        WrittenHistory(
+            number=t.number,
+            tag=t.tag,
+            subject=t.subject,
+            state=State(t.state).label,
+            messages=tuple(
+                WrittenMessage(
+                    at=timezone.localtime(m.created_at),
+                    author=m.from_name or m.from_address,
+                    from_customer=m.direction == Message.Direction.INBOUND,
+                    text=m.text,
+                    files=tuple(a.filename for a in m.attachments.all()),
+                )
+                for m in t.dialogue  # type: ignore[attr-defined]
+            ),
+        )
+        for t in tickets
+    )
+
+
+def _number(value: Decimal) -> str:
+    return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def statement_text(statement: Statement, *, language: str = "ro") -> str:
+    """A plain-text statement in `language` (Romanian, the invoice's language, by default): for
+    the invoice's appendix, the API and the statement's email."""
+    with translation.override(language):
+        return "\n".join(_statement_lines(statement))
+
+
+def _statement_lines(statement: Statement) -> list[str]:
+    values = {
+        "period": month_label(statement.year, statement.month),
+        "customer": statement.customer,
+        "plan": statement.plan or "—",
+        "allowance": statement.allowance,
+        "units": statement.units,
+        "overage": statement.overage,
+    }
     out = [
-        f"Situație {drafting.MONTHS_RO[statement.month]} {statement.year} — {statement.customer}",
-        f"Pachet: {statement.plan}; unități incluse: {statement.allowance}; "
-        f"folosite: {statement.units}; peste cele incluse: {statement.overage}",
+        _("Statement for %(period)s — %(customer)s") % values,
+        _("Plan: %(plan)s; units included: %(allowance)s; used: %(units)s; beyond the included: %(overage)s")
+        % values,
         "",
     ]
     for ticket in statement.tickets:
         out.append(
-            f"Tichet #{ticket.number} {ticket.subject}: {ticket.minutes} min, {ticket.units} unități "
-            f"({ticket.included} incluse, {ticket.overage} peste)"
+            _(
+                "Ticket #%(number)s %(subject)s: %(minutes)s min, %(units)s units "
+                "(%(included)s included, %(overage)s beyond)"
+            )
+            % {
+                "number": ticket.number,
+                "subject": ticket.subject,
+                "minutes": ticket.minutes,
+                "units": ticket.units,
+                "included": ticket.included,
+                "overage": ticket.overage,
+            }
         )
         out += [
-            f"    {when:%d.%m.%Y %H:%M} {kind}: {minutes} min {note}".rstrip()
+            f"    {date_format(when, 'SHORT_DATETIME_FORMAT')} {kind}: {minutes} min {note}".rstrip()
             for when, kind, minutes, note in ticket.entries
         ]
-    out += ["", "Taxe (EUR, fără TVA):"]
+    out += ["", _("Charges (EUR, without VAT):")]
     out += [
-        f"  {line.description}: {line.quantity.normalize():f} × {line.unit_price} = {line.amount}"
+        f"  {line_text(line)}: {number_format(line.quantity.normalize())} × "
+        f"{_number(line.unit_price)} = {_number(line.amount)}"
         for line in statement.lines
     ]
-    out.append(f"Total fără TVA: {statement.net_eur} EUR")
+    out.append(_("Total without VAT: %(amount)s EUR") % {"amount": _number(statement.net_eur)})
     if statement.invoices:
-        out.append("Facturi: " + ", ".join(statement.invoices))
-    return "\n".join(out)
+        out.append(_("Invoices: %(numbers)s") % {"numbers": ", ".join(statement.invoices)})
+    return out
 
 
 def latest_rate_info(currency: str = "EUR") -> tuple[date, Decimal] | None:
