@@ -77,3 +77,35 @@ def ticket(contact_obj: Contact | None = None, **fields: Any) -> Any:
     fields.setdefault("subject", "Nu merge tipărirea")
     fields.setdefault("text", "Bună ziua, nu se tipărește factura.")
     return workflow.ticket_create(customer=contact_obj.customer, contact=contact_obj, **fields)
+
+
+def time_entry(
+    ticket_obj: Any, agent: Any, *, started_at: Any, minutes: int, kind: str = "assistance"
+) -> Any:
+    from asista.billing.services import time_entry_log
+
+    return time_entry_log(ticket=ticket_obj, agent=agent, kind=kind, started_at=started_at, minutes=minutes)
+
+
+def issued_invoice(customer_obj: Customer, *, year: int, month: int, **fields: Any) -> Any:
+    """An issued invoice row of a month (no lines), as the portal lists and links it."""
+    import calendar
+    from decimal import Decimal
+
+    from asista.billing.models import Invoice
+
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "customer": customer_obj,
+        "year": year,
+        "month": month,
+        "period_start": date(year, month, 1),
+        "period_end": date(year, month, calendar.monthrange(year, month)[1]),
+        "status": Invoice.Status.ISSUED,
+        "number": n,
+        "full_number": f"AS{n:06d}",
+        "issue_date": date(year, month, 28),
+        "rate": Decimal("5.1"),
+    }
+    values.update(fields)
+    return Invoice.objects.create(**values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from asista.desk.forms import MultipleFileField
@@ -55,6 +55,18 @@ class StatementForm(forms.Form):
             if 1 <= month <= 12 and 2000 <= year <= 2100:
                 return year, month
         return default
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Django's login form, whose errors speak of the email address the portal asks for."""
+
+    error_messages = {
+        "invalid_login": _(
+            "The email address or the password is not right. Check both and try again; "
+            "the password is case-sensitive."
+        ),
+        "inactive": _("This login is disabled. Ask your support team to enable it."),
+    }
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from asista.billing.models import Invoice
-from asista.customers.models import Contact, Contract
+from asista.customers.models import Contact, Contract, PlanTarget
 from asista.customers.selectors import active_contract
 from asista.desk.selectors import units_this_month
-from asista.tickets.models import Ticket
+from asista.tickets.models import FINAL_STATES, Ticket
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Glance:
     units_included: int
     open_count: int
     urgent_phones: list[str]
+    urgent_answer: PlanTarget | None = None
 
 
 def glance(contact: Contact, now: datetime) -> Glance:
@@ -35,14 +36,35 @@ def glance(contact: Contact, now: datetime) -> Glance:
         units_included=plan.included_units if plan else 0,
         open_count=Ticket.objects.filter(customer=contact.customer).open().count(),
         urgent_phones=plan.urgent_phone_list() if plan else [],
+        urgent_answer=_urgent_answer(contract),
     )
 
 
-def tickets_of(user: Any, *, limit: int = 100) -> QuerySet[Ticket]:
-    return (
-        Ticket.objects.visible_to(user)
-        .select_related("contact", "assignee")
-        .order_by("-created_at", "-id")[:limit]
+def _urgent_answer(contract: Contract | None) -> PlanTarget | None:
+    """The plan's promised answer time for urgencies; None when it promises none (Tip 0)."""
+    if contract is None:
+        return None
+    return contract.plan.targets.filter(target=PlanTarget.Target.URGENT_ANSWER).first()
+
+
+SHOWS = ("all", "open", "closed")  # a contact's ticket list; "open" includes resolved (to decide)
+
+
+def tickets_of(user: Any, *, show: str = "all") -> QuerySet[Ticket]:
+    """The company's tickets, newest first; `show` "open" (not closed or cancelled) or "closed"."""
+    query = Ticket.objects.visible_to(user).select_related("contact", "assignee")
+    if show == "open":
+        query = query.exclude(state__in=FINAL_STATES)
+    elif show == "closed":
+        query = query.filter(state__in=FINAL_STATES)
+    return query.order_by("-created_at", "-id")
+
+
+def ticket_counts(user: Any) -> dict[str, int]:
+    """How many tickets each of `SHOWS` lists, in one query."""
+    final = Q(state__in=FINAL_STATES)
+    return Ticket.objects.visible_to(user).aggregate(
+        all=Count("pk"), open=Count("pk", filter=~final), closed=Count("pk", filter=final)
     )
 
 

@@ -16,7 +16,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from asista.billing.selectors import statement_for, statement_text
+from asista.billing.selectors import statement_for, statement_history, statement_invoices, statement_text
+from asista.billing.wording import month_label
 from asista.core.errors import PermissionRefused, TransitionRefused
 from asista.core.roles import contact_of, is_dispatcher
 from asista.customers.models import Contact
@@ -81,20 +82,34 @@ def contact_language_set(*, contact: Contact, language: str) -> Contact:
 
 
 def statement_send(*, actor: Any, year: int, month: int, now: datetime | None = None) -> str:
-    """Email the contact their company's month: history, units used, invoices (DOMAIN.md §2.7)."""
+    """Email the contact their company's month, in their language (DOMAIN.md §2.7): the units
+    used and the charges, the month's issued invoices, and the written history of its requests.
+
+    The invoices are linked to their PDFs in the portal: the outbox carries no attachments yet.
+    """
     contact = contact_of(actor)
     if contact is None:
         raise PermissionRefused(_("Only a customer's contact can ask for their statement."))
-    statement = statement_for(customer=contact.customer, year=year, month=month)
-    invoices_url = settings.SITE_URL.rstrip("/") + reverse("portal:invoices")
-    body = statement_text(statement) + "\n\n" + _("Invoices (PDF): %(url)s") % {"url": invoices_url} + "\n"
+    customer, language = contact.customer, str(contact.language)
+    with translation.override(language):
+        statement = statement_for(customer=customer, year=year, month=month)
+        context = {
+            "contact": contact,
+            "statement": statement,
+            "period": month_label(year, month),
+            "summary": statement_text(statement, language=language),
+            "invoices": statement_invoices(customer=customer, year=year, month=month),
+            "history": statement_history(customer=customer, year=year, month=month),
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        subject = render_to_string("portal/email/statement.subject.txt", context)
+        text = render_to_string("portal/email/statement.txt", context)
     enqueue(
         template="portal.statement",
-        language=str(contact.language),
+        language=language,
         to=[contact.email],
-        subject=_("Statement %(month)02d.%(year)d — %(customer)s")
-        % {"month": month, "year": year, "customer": contact.customer.name},
-        text=body,
+        subject=" ".join(subject.split()),
+        text=text,
         html="",
         now=now or timezone.now(),
     )

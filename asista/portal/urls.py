@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path, reverse_lazy
 
 from asista.portal import views
-from asista.portal.forms import OutboxPasswordResetForm
+from asista.portal.forms import EmailLoginForm, OutboxPasswordResetForm
 
 app_name = "portal"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,7 +18,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="portal/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html",
+            authentication_form=EmailLoginForm,
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
     path(

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from asista.billing.pdf import render as render_pdf
 from asista.billing.selectors import statement_for
 from asista.billing.services import document_of
+from asista.billing.wording import month_label, worded_lines
 from asista.core.errors import DomainError
 from asista.core.middleware import remember_language
 from asista.core.roles import contact_of
@@ -58,15 +60,24 @@ def _errors(exc: DomainError | ValidationError) -> list[str]:
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "glance": selectors.glance(request.contact, timezone.now()),  # type: ignore[attr-defined]
-        "tickets": selectors.tickets_of(request.user, limit=10),
+        "tickets": selectors.tickets_of(request.user)[:10],
     }
     return render(request, "portal/home.html", context)
+
+
+TICKETS_PER_PAGE = 25
 
 
 @require_GET
 @contact_required
 def tickets(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/tickets.html", {"tickets": selectors.tickets_of(request.user)})
+    """The company's requests, all, open or closed, a page at a time."""
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.SHOWS else "all"
+    pages = Paginator(selectors.tickets_of(request.user, show=show), TICKETS_PER_PAGE)
+    page = pages.get_page(request.GET.get("page"))
+    context = {"tickets": page, "page": page, "show": show, "counts": selectors.ticket_counts(request.user)}
+    return render(request, "portal/tickets.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +91,12 @@ def new_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["kind"] == "urgent":
-            errors = [_("Urgencies are phoned in: call one of the numbers below so we can act at once.")]
+            errors = [
+                _(
+                    "Your request was not sent: urgencies are phoned in. Call us at the number "
+                    "below. What you wrote is kept here; if it can wait, choose another kind and send it."
+                )
+            ]
         else:
             try:
                 created = workflow.ticket_create(
@@ -184,9 +200,12 @@ def statement(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The statement is on its way to %(email)s.") % {"email": sent_to})
         return redirect(f"{request.path}?month={year}-{month:02d}")
     customer = request.contact.customer  # type: ignore[attr-defined]
+    found = statement_for(customer=customer, year=year, month=month)
     context = {
-        "statement": statement_for(customer=customer, year=year, month=month),
-        "period": f"{year}-{month:02d}",
+        "statement": found,
+        "lines": worded_lines(found.lines),
+        "month": f"{year}-{month:02d}",
+        "period": month_label(year, month),
     }
     return render(request, "portal/statement.html", context)
 
