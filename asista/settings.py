@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "asista.core.context_processors.shell",
             ],
         },
     },
@@ -114,6 +115,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A refused form is explained in the visitor's language (404, 403, 400 and 500 pages are the
+# templates of the same names).
+CSRF_FAILURE_VIEW = "asista.core.views.csrf_failure"
 
 # Mail
 globals().update(email_from_url(env_str("EMAIL_URL")))

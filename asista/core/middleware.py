@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.http import urlsafe_base64_decode
 
 # The session keeps [user id, language] so a page costs no query for the language; "" means the
 # user has no preference (the browser's language applies).
@@ -45,7 +46,8 @@ def _remembered(request: HttpRequest) -> str | None:
 
 
 class UserLanguageMiddleware:
-    """Pages speak the logged-in person's language; visitors get the browser's, else Romanian.
+    """Pages speak the logged-in person's language; visitors speak the one they chose, else
+    Romanian (not the browser's: docs/decisions.md, "The language of a visitor").
 
     The preference (Contact.language for a customer's contact, Profile.language for staff) is
     read in one query when the user logs in (or on the first page of a session that has not got
@@ -64,11 +66,20 @@ class UserLanguageMiddleware:
             remember_language(request, language)
         return language
 
+    def chosen(self, request: HttpRequest) -> str:
+        """The language this browser chose with the visitors' switch (Django's language
+        cookie), or ""."""
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        return code if code in self.codes else ""
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         logged_in = request.user.is_authenticated
-        language = self.preference(request) if logged_in else ""
-        if language not in self.codes:
-            language = translation.get_language_from_request(request)
+        if logged_in:
+            language = self.preference(request)
+            if language not in self.codes:  # staff without a saved preference: cookie, browser
+                language = translation.get_language_from_request(request)
+        else:
+            language = self.chosen(request) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
@@ -79,3 +90,21 @@ class UserLanguageMiddleware:
             remember_language(request, stored_language(request.user))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
+    ) -> None:
+        """A password or invitation link (uidb64) speaks the language of the person it was sent
+        to, as their email did, unless this browser chose another with the switch."""
+        uid = kwargs.get("uidb64")
+        if not uid or request.user.is_authenticated or self.chosen(request):
+            return None
+        try:
+            pk = int(urlsafe_base64_decode(uid).decode())
+            language = stored_language(get_user_model()(pk=pk))
+        except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+            return None
+        if language in self.codes:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return None

@@ -1,9 +1,16 @@
+from django.conf import settings
+from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from asista.core.roles import contact_of, is_staff_member
+
+VISITOR_LANGUAGE_DAYS = 365
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,6 +27,42 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect(reverse(target))
     except NoReverseMatch:
         return redirect("admin:index")
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The visitors' language switch (login, password and invitation pages): the choice is kept
+    in Django's language cookie, as `set_language` keeps it, for a year; then back to the page.
+
+    Staff and contacts have their own switches, which save the choice on their Profile or
+    Contact."""
+    code = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target or reverse("home"))
+    if code not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose one of the languages offered."))
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=VISITOR_LANGUAGE_DAYS * 24 * 3600,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE or settings.SESSION_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (an expired page, cookies blocked): said in the visitor's language, with a
+    way back; the reason stays in the server's log, where Django's check wrote it."""
+    return render(request, "403_csrf.html", status=403)
 
 
 HEARTBEAT_STALE_SECONDS = 180
