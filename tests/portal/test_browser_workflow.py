@@ -105,10 +105,19 @@ def test_the_whole_workflow_in_the_browser(browser, live_server):  # type: ignor
     page = customer.go("/portal/tickets/new/")
     page.check("input[name=kind][value=urgent]")
     assert page.locator(".urgent-box").is_visible()
+    assert not page.locator("#send-request").is_visible()  # urgencies are phoned in
     customer.shot("12-customer-urgent-explained")
+    page.check("input[name=kind][value=support]")
+    assert page.locator("#send-request").is_enabled() and not page.locator(".urgent-box").is_visible()
+    customer.page.set_viewport_size({"width": 375, "height": 812})
+    page = customer.go("/portal/statement/")
+    units = page.locator("table.statement td[data-label='Unități']").first
+    label = units.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"Unități: "' and units.inner_text().strip().endswith("2")
+    customer.shot("13-phone-statement")
     for who, path in ((customer, f"/portal/tickets/{number}/"), (worker, "/desk/?view=all")):
         who.page.set_viewport_size({"width": 390, "height": 844})
         who.go(path)
-        who.shot(f"13-phone-{'portal' if who is customer else 'desk'}")
+        who.shot(f"14-phone-{'portal' if who is customer else 'desk'}")
     for who in (customer, desk, worker):
         who.context.close()

@@ -116,3 +116,12 @@ def test_each_statement_cell_names_its_column_for_a_phone(client, month_of_work)
     page = client.get("/portal/statement/?month=2026-11").content.decode()
     for label in ("Tichet", "Minute", "Unități", "din care incluse"):
         assert f'data-label="{label}"' in page
+
+
+def test_each_invoice_cell_names_its_column_for_a_phone(client, month_of_work):  # type: ignore[no-untyped-def]
+    person, _ = month_of_work
+    factories.issued_invoice(person.customer, year=2026, month=11)
+    client.force_login(person.user)
+    page = client.get("/portal/invoices/").content.decode()
+    assert 'data-label="Număr"' in page or 'data-label="Numărul"' in page
+    assert page.count("data-label=") == 5
