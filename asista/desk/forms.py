@@ -243,6 +243,14 @@ class ReclassifyForm(forms.Form):
     )
 
 
+class OnsiteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why on site: what was tried (email, phone, remote) and why it failed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is it cancelled?"), max_length=2000)
 

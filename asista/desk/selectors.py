@@ -27,7 +27,7 @@ from asista.customers.selectors import active_contract
 from asista.desk import search
 from asista.desk.models import WriteInvitation
 from asista.sla.models import Clock
-from asista.tickets.models import OPEN_STATES, Attachment, Event, Message, State, Ticket, TicketQuerySet
+from asista.tickets.models import OPEN_STATES, Attachment, Event, Kind, Message, State, Ticket, TicketQuerySet
 
 MAX_ENTRY_MINUTES = 24 * 60  # one entry is at most a day's work: longer is a typing slip
 PAGE_SIZE = 50
@@ -104,10 +104,11 @@ def _filtered(filters: QueueFilters, user: Any, now: datetime) -> TicketQuerySet
         tickets = tickets.filter(state=filters.state)
     if filters.customer:
         value = filters.customer.strip()
-        by_name = Customer.objects.filter(name__regex=search.folded_pattern(value)).values("pk")
-        # A number is a customer's id, unless it is part of a name ("2000 Construct").
-        by_id = Q(customer_id=int(value)) if value.isdigit() and len(value) <= 18 else Q()
-        tickets = tickets.filter(by_id | Q(customer_id__in=by_name) if by_id else Q(customer_id__in=by_name))
+        if value.isdigit() and len(value) <= 18:  # a customer's id; longer digits name nobody
+            tickets = tickets.filter(customer_id=int(value))
+        else:
+            by_name = Customer.objects.filter(name__regex=search.folded_pattern(value)).values("pk")
+            tickets = tickets.filter(customer_id__in=by_name)
     if filters.plan:
         tickets = tickets.filter(plan_id=filters.plan)
     if filters.kind:
@@ -302,7 +303,7 @@ def timeline(ticket: Ticket, *, include_notes: bool = True) -> list[TimelineItem
             TimelineItem("time", e.created_at, e)
             for e in TimeEntry.objects.filter(ticket=ticket).select_related("agent", "remote_session")
         ]
-    events = Event.objects.filter(ticket=ticket).select_related("actor")
+    events = Event.objects.filter(ticket=ticket).select_related("actor__contact")
     if not include_notes:  # customers see the transitions, not the SLA bookkeeping
         events = events.exclude(from_state="")
     items += [TimelineItem("event", e.created_at, e) for e in events]
@@ -437,6 +438,8 @@ def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
         actions |= {a for a in ("start", "ask", "resolve") if state in ALLOWED[_WORKFLOW_NAME[a]]}
         if state != State.CANCELLED:
             actions.add("remote")
+        if state in ALLOWED["request_onsite"] and ticket.kind != Kind.ONSITE:
+            actions.add("onsite")
     if state in ALLOWED["reply"]:
         actions.add("reply")
     if user.has_perm("tickets.set_priority") and state not in (State.CLOSED, State.CANCELLED):
@@ -488,6 +491,17 @@ def unassigned(limit: int = 100) -> list[Ticket]:
         .filter(assignee__isnull=True)
         .select_related("customer", "plan")
         .annotate(warn_at=_first_warning())
+        .in_queue_order()[:limit]
+    )
+
+
+def onsite_requests(limit: int = 50) -> list[Ticket]:
+    """Open tickets whose agent asked for an on-site visit that a dispatcher has not granted yet."""
+    return list(
+        Ticket.objects.open()
+        .exclude(onsite_reason="")
+        .exclude(kind=Kind.ONSITE)
+        .select_related("customer", "assignee")
         .in_queue_order()[:limit]
     )
 

@@ -28,6 +28,7 @@ from asista.customers.selectors import contact_by_email
 from asista.desk.forms import (
     AssignForm,
     CancelForm,
+    OnsiteForm,
     PhoneCallForm,
     ReclassifyForm,
     RemoteSessionForm,
@@ -133,6 +134,13 @@ def _reclassify(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) 
     return _("Kind and priority saved.")
 
 
+def _onsite(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str:
+    workflow.ticket_request_onsite(ticket, actor=user, reason=data["reason"], now=now)
+    if ticket.kind == Kind.ONSITE:
+        return _("%(tag)s is now an on-site intervention.") % {"tag": ticket.tag}
+    return _("On-site visit requested; a dispatcher decides on the board.")
+
+
 def _cancel(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str:
     workflow.ticket_cancel(ticket, actor=user, reason=data["reason"], now=now)
     return _("Ticket cancelled.")
@@ -148,6 +156,7 @@ ACTIONS: dict[str, Action] = {
     "time": Action(TimeForm, _time, "Log time"),
     "remote": Action(RemoteSessionForm, _remote, "Log a remote session"),
     "reclassify": Action(ReclassifyForm, _reclassify, "Kind and priority"),
+    "onsite": Action(OnsiteForm, _onsite, "Request an on-site visit"),
     "cancel": Action(CancelForm, _cancel, "Cancel"),
 }
 

@@ -30,6 +30,7 @@ from asista.desk.files import attachment_response
 from asista.desk.forms import (
     AssignForm,
     LanguageForm,
+    OnsiteForm,
     QueueForm,
     ReclassifyForm,
     RemoteSessionForm,
@@ -106,6 +107,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms
             prefix="reclassify", initial={"kind": ticket.kind, "priority": ticket.priority}
         ),
         "cancel": services.CancelForm(prefix="cancel"),
+        "onsite": OnsiteForm(prefix="onsite"),
         **bound,
     }
     return {
@@ -265,6 +267,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "agents": selectors.agent_loads(),
         "tickets": selectors.unassigned(),
         "raw_messages": triage.waiting(),
+        "onsite": selectors.onsite_requests(),
         "now": timezone.now(),
     }
     return render(request, "desk/board.html", context)

@@ -58,6 +58,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "cancel": (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING),
     "reply": (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING),
     "customer_message": (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.WAITING),
+    "request_onsite": (S.ASSIGNED, S.IN_PROGRESS, S.WAITING),
 }
 
 _HINTS = {
@@ -92,6 +93,7 @@ _ACTION_LABELS = {
     "cancel": gettext_lazy("cancel it"),
     "reply": gettext_lazy("reply"),
     "customer_message": gettext_lazy("add a message"),
+    "request_onsite": gettext_lazy("request an on-site visit"),
 }
 
 
@@ -748,6 +750,35 @@ def ticket_change_kind_priority(
     clocks.on_reclassified(ticket, now)
     ticket.save(update_fields=["kind", "priority", "is_urgent", "onsite_reason", "due_at", "updated_at"])
     _event(ticket, "reclassified", actor, now, details=changes)
+    return ticket
+
+
+@transaction.atomic
+def ticket_request_onsite(ticket: Ticket, *, actor: Any, reason: str, now: datetime | None = None) -> Ticket:
+    """The agent working a ticket asks for an on-site visit, the last resort (DOMAIN.md §1): the
+    reason (what was tried, why it failed) is recorded. A dispatcher's request makes the ticket
+    an on-site intervention at once; an agent's waits on the board for a dispatcher to decide."""
+    now = now or clock_now()
+    reason = reason.strip()
+    if not reason:
+        raise TransitionRefused(_("An on-site visit needs its reason: what was tried and why it failed."))
+    dispatcher = actor is not None and actor.has_perm("tickets.set_priority")
+    if not dispatcher and (actor is None or ticket.assignee_id != actor.pk):
+        raise PermissionRefused(
+            _("Only the assignee of %(tag)s or a dispatcher can request an on-site visit.")
+            % {"tag": ticket.tag}
+        )
+    _lock(ticket)
+    _check_state(ticket, "request_onsite")
+    if ticket.kind == Kind.ONSITE:
+        raise TransitionRefused(_("%(tag)s is already an on-site intervention.") % {"tag": ticket.tag})
+    if dispatcher:
+        return ticket_change_kind_priority(
+            ticket, actor=actor, kind=Kind.ONSITE, onsite_reason=reason, now=now
+        )
+    ticket.onsite_reason = reason
+    ticket.save(update_fields=["onsite_reason", "updated_at"])
+    _event(ticket, "onsite_requested", actor, now, details={"reason": reason})
     return ticket
 
 

@@ -73,5 +73,5 @@ def test_the_queue_and_the_ticket_page_show_it(client, dispatcher, ticket):  # t
     with time_machine.travel(at("2026-03-02 13:50"), tick=False):
         queue = client.get("/desk/?view=breaching").content.decode()
         page = client.get(f"/desk/t/{ticket.number}/").content.decode()
-    assert '<span class="pill soon">due soon · 03/02/2026 3 p.m.</span>' in queue
-    assert '<span class="pill soon">SLA due 03/02/2026 3 p.m. (due soon)</span>' in page
+    assert '<span class="pill soon">due soon · 02 Mar 2026, 15:00</span>' in queue
+    assert '<span class="pill soon">SLA due 02 Mar 2026, 15:00 (due soon)</span>' in page

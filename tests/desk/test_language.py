@@ -65,7 +65,7 @@ def test_the_queue_shows_due_times_in_the_active_language(client, dispatcher):  
     client.force_login(dispatcher)
     assert "07.01.2030, 14:30" in client.get("/desk/?view=all").content.decode()
     client.post("/desk/language/", {"language": "en"})
-    assert "01/07/2030 2:30 p.m." in client.get("/desk/?view=all").content.decode()
+    assert "07 Jan 2030, 14:30" in client.get("/desk/?view=all").content.decode()
 
 
 def test_a_contact_cannot_use_the_desks_switch(client):  # type: ignore[no-untyped-def]

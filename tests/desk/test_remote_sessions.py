@@ -45,7 +45,7 @@ def test_the_assignee_logs_a_session_and_sees_it_on_the_timeline(client, agent, 
     body = response.content.decode()
     assert "Remote session logged: 45 minutes of assistance." in body
     assert "remote session (AnyDesk)" in body and "Driver reinstalled" in body
-    assert "11/23/2026 9 a.m." in body and "9:45 a.m." in body
+    assert "23 Nov 2026 09:00" in body and "09:45" in body
     session = RemoteSession.objects.get(ticket=ticket)
     assert (session.agent, session.time_entry.kind, session.time_entry.minutes) == (agent, "assistance", 45)
 

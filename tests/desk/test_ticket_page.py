@@ -148,3 +148,35 @@ def test_no_time_on_a_cancelled_ticket_and_on_a_closed_one_only_by_its_people(
         ).status_code
         == 302
     )
+
+
+def test_the_agent_requests_an_on_site_visit_and_the_dispatcher_sees_it_on_the_board(
+    client, dispatcher, agent, ticket
+):  # type: ignore[no-untyped-def]
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    client.force_login(agent)
+    assert 'id="act-onsite"' in client.get(f"/desk/t/{ticket.number}/").content.decode()
+    empty = client.post(f"/desk/t/{ticket.number}/onsite/", {"onsite-reason": "  "})
+    assert empty.status_code == 400
+    reason = "Telefon și TeamViewer încercate; internetul clientului e căzut."
+    assert client.post(f"/desk/t/{ticket.number}/onsite/", {"onsite-reason": reason}).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.onsite_reason == reason and ticket.kind != "onsite"
+    assert ticket.events.filter(kind="onsite_requested").exists()
+    client.force_login(dispatcher)
+    assert reason in client.get("/desk/board/").content.decode()
+    granted = client.post(
+        f"/desk/t/{ticket.number}/reclassify/",
+        {"reclassify-kind": "onsite", "reclassify-priority": ticket.priority},
+    )
+    assert granted.status_code == 302
+    assert reason not in client.get("/desk/board/").content.decode()
+
+
+def test_another_agent_cannot_request_a_visit_for_someone_else_s_ticket(client, dispatcher, agent, ticket):  # type: ignore[no-untyped-def]
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    client.force_login(factories.staff("agent"))
+    response = client.post(f"/desk/t/{ticket.number}/onsite/", {"onsite-reason": "De ce nu"})
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.onsite_reason == ""

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -14,10 +15,16 @@ register = template.Library()
 
 @register.filter
 def person(user: Any) -> str:
-    """A user's full name, else their login; a dash when nobody."""
+    """A user's full name, else the name of the contact they log in as, else their login; a dash
+    when nobody."""
     if user is None:
         return "—"
-    return str(user.get_full_name() or user.get_username())
+    if user.get_full_name():
+        return str(user.get_full_name())
+    try:
+        return str(user.contact.name)
+    except ObjectDoesNotExist:
+        return str(user.get_username())
 
 
 @register.simple_tag
@@ -71,6 +78,7 @@ def event_label(kind: str) -> str:
         "cancelled": _("cancelled"),
         "replied": _("replied"),
         "reclassified": _("kind or priority changed"),
+        "onsite_requested": _("on-site visit requested"),
         "sla_met": _("SLA target met"),
         "sla_breached": _("SLA target breached"),
         "sla_reopened": _("SLA clock restarted"),
