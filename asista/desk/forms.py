@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asista.billing.models import RemoteSession, TimeEntry
 from asista.customers.models import Customer
+from asista.customers.selectors import contact_by_email
 from asista.desk import selectors
 from asista.tickets.attachments import NewAttachment
 from asista.tickets.models import Kind, Priority, State
@@ -256,13 +257,50 @@ class CancelForm(forms.Form):
 
 
 class PhoneCallForm(forms.Form):
-    """An urgency phoned in: logged by the agent who took the call."""
+    """An urgency phoned in, logged by the agent who took the call: a known contact (who then
+    gets the acknowledgement with the ticket number), or a caller by name for a customer."""
 
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.filter(is_active=True))
-    caller = forms.CharField(label=_("Caller"), max_length=120)
+    caller_address = forms.EmailField(
+        label=_("The caller, if a known contact"),
+        help_text=_("Type a name, a company or an address to choose them."),
+        required=False,
+        widget=forms.EmailInput(
+            attrs={
+                "list": "urgent-caller-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("desk:caller_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#urgent-caller-options",
+            }
+        ),
+    )
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        queryset=Customer.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Needed only when the caller is not a known contact."),
+    )
+    caller = forms.CharField(label=_("Caller's name"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone number"), max_length=32)
     subject = forms.CharField(label=_("What is blocked"), max_length=200)
     text = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self) -> dict[str, Any]:
+        """Adds `contact`: the known contact writing from `caller_address`, or None."""
+        data = super().clean() or {}
+        address = data.get("caller_address") or ""
+        data["contact"] = contact_by_email(address) if address else None
+        if address and data["contact"] is None:
+            self.add_error(
+                "caller_address",
+                _("No active contact has this address: leave it empty and choose the customer."),
+            )
+        elif data["contact"] is None:
+            if not data.get("customer"):
+                self.add_error("customer", _("Choose the customer, or a known contact above."))
+            if not data.get("caller", "").strip():
+                self.add_error("caller", _("Write who called."))
+        return data
 
 
 class WriteInvitationForm(forms.Form):

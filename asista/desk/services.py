@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from asista.billing.services import remote_session_log, time_entry_log
@@ -169,17 +170,26 @@ def profile_language_set(*, user: Any, language: str) -> Profile:
 
 @transaction.atomic
 def urgent_call_log(*, actor: Any, data: dict[str, Any], now: datetime) -> Ticket:
-    """An urgency taken on the phone becomes an urgent ticket (caller, number, what is blocked)."""
-    customer = data["customer"]
-    text = _("Phoned in by %(caller)s (%(phone)s).") % {"caller": data["caller"], "phone": data["phone"]}
+    """An urgency taken on the phone becomes an urgent ticket (caller, number, what is blocked).
+
+    A known caller (`contact`) is the ticket's requester and gets the acknowledgement with its
+    number; the line saying who phoned is written in the requester's (or the customer's)
+    language, as the customer reads it in the portal too."""
+    contact = data.get("contact")
+    customer = contact.customer if contact else data["customer"]
+    caller = (data.get("caller") or "").strip() or (contact.name if contact else "")
+    with translation.override(contact.language if contact else customer.language):
+        line = _("Phoned in by %(caller)s (%(phone)s).") % {"caller": caller, "phone": data["phone"]}
     return workflow.ticket_create(
         customer=customer,
+        contact=contact,
         subject=data["subject"],
-        text=f"{text}\n\n{data['text']}",
+        text=f"{line}\n\n{data['text']}",
         actor=actor,
         kind=Kind.URGENT_CALL,
         channel=Channel.PHONE,
-        from_name=data["caller"],
+        from_name=caller,
+        from_address=data.get("caller_address") or "",
         now=now,
     )
 

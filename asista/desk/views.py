@@ -203,6 +203,12 @@ def phone_call(request: HttpRequest) -> HttpResponse:
         try:
             created = services.urgent_call_log(actor=request.user, data=form.cleaned_data, now=timezone.now())
             messages.success(request, _("Urgent ticket %(tag)s opened.") % {"tag": created.tag})
+            if created.contact and not created.contact.is_phone_contact:
+                messages.warning(
+                    request,
+                    _("%(name)s is not one of %(customer)s's phone contacts agreed in the contract.")
+                    % {"name": created.contact.name, "customer": created.customer.name},
+                )
             return redirect("desk:ticket", number=created.number)
         except DomainError as exc:
             error = exc.message
@@ -240,7 +246,7 @@ def write_invitation(request: HttpRequest) -> HttpResponse:
 @staff_required
 def caller_options(request: HttpRequest) -> HttpResponse:
     """Known contacts matching what the agent typed, as <option>s of the address field (htmx)."""
-    choices = selectors.caller_choices(request.GET.get("address", ""))
+    choices = selectors.caller_choices(request.GET.get("address") or request.GET.get("caller_address", ""))
     return render(request, "desk/_caller_options.html", {"choices": choices})
 
 

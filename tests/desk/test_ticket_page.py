@@ -180,3 +180,18 @@ def test_another_agent_cannot_request_a_visit_for_someone_else_s_ticket(client, 
     assert response.status_code == 400
     ticket.refresh_from_db()
     assert ticket.onsite_reason == ""
+
+
+def test_the_timeline_says_what_a_reclassification_and_an_sla_event_changed(client, dispatcher, ticket):  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    from asista.desk.templatetags.desk import event_details
+    from asista.tickets.models import Event
+
+    workflow.ticket_change_kind_priority(ticket, actor=dispatcher, kind="change", priority="high")
+    client.force_login(dispatcher)
+    page = client.get(f"/desk/t/{ticket.number}/").content.decode()
+    assert "tip: asistență → modificare" in page or "kind: support → change" in page
+    late = Event(kind="sla_breached", details={"target": "first_response", "business_minutes_late": 42})
+    with translation.override("en"):
+        assert event_details(late) == "first response, 42 business minutes late"

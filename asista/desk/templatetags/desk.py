@@ -6,9 +6,12 @@ from typing import Any
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from asista.desk.selectors import sla_badge
+from asista.sla.services import TARGET_LABELS
+from asista.tickets.models import Kind, Priority
 
 register = template.Library()
 
@@ -86,6 +89,36 @@ def event_label(kind: str) -> str:
         "sla_overdue": _("SLA overdue"),
     }
     return str(labels.get(kind, kind.replace("_", " ")))
+
+
+@register.filter
+def event_details(event: Any) -> str:
+    """What an event changed, in words: a reclassification's before and after, an SLA target
+    with its lateness or margin, an on-site request's reason; empty when there is nothing to add."""
+    details = event.details or {}
+    if event.kind == "reclassified":
+        names = {"kind": dict(Kind.choices), "priority": dict(Priority.choices)}
+        labels = {"kind": _("kind"), "priority": _("priority")}
+        parts = [
+            f"{labels[field]}: {names[field].get(old, old)} → {names[field].get(new, new)}"
+            for field, (old, new) in details.items()
+            if field in names
+        ]
+        return "; ".join(parts)
+    if event.kind.startswith("sla_") and "target" in details:
+        targets = TARGET_LABELS.get((translation.get_language() or "ro")[:2], TARGET_LABELS["ro"])
+        target = targets.get(details["target"], details["target"])
+        for key, words in (
+            ("business_minutes_late", _("%(target)s, %(minutes)d business minutes late")),
+            ("business_minutes_early", _("%(target)s, %(minutes)d business minutes to spare")),
+            ("business_minutes_left", _("%(target)s, %(minutes)d business minutes left")),
+        ):
+            if key in details:
+                return str(words) % {"target": target, "minutes": details[key]}
+        return str(target)
+    if event.kind == "onsite_requested":
+        return str(details.get("reason", ""))
+    return ""
 
 
 @register.filter
