@@ -203,6 +203,12 @@ class AssignForm(forms.Form):
 
 class TimeForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=selectors.MAX_ENTRY_MINUTES)
+    day = forms.DateField(
+        label=_("Day of the work"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Today, unless the work was done earlier."),
+    )
     kind = forms.ChoiceField(label=_("Kind of work"), choices=TimeEntry.Kind.choices, initial="assistance")
     km = forms.DecimalField(label=_("km (travel outside Brașov)"), required=False, min_value=0, max_digits=7)
     inside_brasov = forms.BooleanField(label=_("inside Brașov municipality"), required=False)

@@ -16,9 +16,10 @@ from uuid import UUID
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asista.billing.services import remote_session_log, time_entry_log
@@ -92,11 +93,18 @@ def _time(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str
             % {"tag": ticket.tag}
         )
     minutes = data["minutes"]
+    ended_at = now
+    day = data.get("day")
+    if day is not None and day != timezone.localdate(now):
+        if day > timezone.localdate(now):
+            raise ValidationError(_("Time is logged once the work is done: the day is in the future."))
+        # Earlier work ends at the same hour of its own day, so it stays in that day and month.
+        ended_at = timezone.make_aware(datetime.combine(day, timezone.localtime(now).time()))
     time_entry_log(
         ticket=ticket,
         agent=user,
         kind=data["kind"],
-        started_at=now - timedelta(minutes=minutes),
+        started_at=ended_at - timedelta(minutes=minutes),
         minutes=minutes,
         km=data.get("km"),
         inside_brasov=data.get("inside_brasov", False),

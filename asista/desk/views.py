@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 from uuid import uuid4
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -100,7 +102,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, bound: dict[str, forms
         "ask": TextForm(prefix="ask"),
         "resolve": TextForm(prefix="resolve"),
         "note": TextForm(prefix="note"),
-        "time": TimeForm(prefix="time", initial={"kind": "assistance"}),
+        "time": TimeForm(prefix="time", initial={"kind": "assistance", "day": timezone.localdate(now)}),
         "remote": RemoteSessionForm(prefix="remote", initial={"day": timezone.localdate(now)}),
         "assign": AssignForm(prefix="assign", initial={"assignee": ticket.assignee_id}),
         "reclassify": ReclassifyForm(
@@ -160,7 +162,11 @@ def units_preview(request: HttpRequest, number: int) -> HttpResponse:
     minutes = int(raw) if raw.isdigit() else 0
     kind = request.GET.get("time-kind", "")
     kind = kind if kind in TimeEntry.Kind.values else TimeEntry.Kind.ASSISTANCE
-    preview = selectors.units_preview(found, minutes, timezone.now(), kind) if minutes else None
+    now = timezone.now()
+    day = parse_date(request.GET.get("time-day", "") or "")
+    if day is not None and day < timezone.localdate(now):  # earlier work counts in its own month
+        now = timezone.make_aware(datetime.combine(day, timezone.localtime(now).time()))
+    preview = selectors.units_preview(found, minutes, now, kind) if minutes else None
     return render(request, "desk/_units_preview.html", {"preview": preview})
 
 

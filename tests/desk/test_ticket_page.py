@@ -195,3 +195,21 @@ def test_the_timeline_says_what_a_reclassification_and_an_sla_event_changed(clie
     late = Event(kind="sla_breached", details={"target": "first_response", "business_minutes_late": 42})
     with translation.override("en"):
         assert event_details(late) == "first response, 42 business minutes late"
+
+
+def test_yesterday_s_work_is_logged_on_its_day_and_tomorrow_s_is_refused(client, dispatcher, agent, ticket):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    client.force_login(agent)
+    today = timezone.localdate()
+    url = f"/desk/t/{ticket.number}/time/"
+    earlier = {"time-minutes": "45", "time-kind": "assistance", "time-day": str(today - timedelta(days=1))}
+    assert client.post(url, earlier).status_code == 302
+    entry = TimeEntry.objects.get()
+    assert timezone.localtime(entry.started_at).date() == today - timedelta(days=1)
+    later = {"time-minutes": "45", "time-kind": "assistance", "time-day": str(today + timedelta(days=1))}
+    refused = client.post(url, later)
+    assert refused.status_code == 400 and TimeEntry.objects.count() == 1

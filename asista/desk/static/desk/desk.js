@@ -50,3 +50,10 @@ document.addEventListener("submit", function (event) {
   var question = event.target.dataset && event.target.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// Canned replies are inserted by script: without it they are not offered at all.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".canned-field").forEach(function (field) {
+    field.hidden = false;
+  });
+});
