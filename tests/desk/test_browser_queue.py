@@ -29,6 +29,7 @@ def test_search_keys_back_and_a_canned_reply(browser, live_server):  # type: ign
     page = desk.go("/desk/?view=all")
     page.locator("#id_q").press_sequentially("tipar", delay=30)  # no diacritics, a word's start
     page.wait_for_function("document.querySelectorAll('table.queue td.subject a').length === 1")
+    page.wait_for_function("!document.querySelector('.htmx-request')")  # the last keystroke's answer is in
     assert "view=all&q=tipar" in page.url
     desk.shot("01-searched")
 
