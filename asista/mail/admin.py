@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from asista.mail.models import Mailbox, OutboundEmail, RawMessage
+from asista.mail.models import Mailbox, OutboundAttachment, OutboundEmail, RawMessage
 
 
 @admin.register(RawMessage)
@@ -14,12 +14,23 @@ class RawMessageAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in RawMessage._meta.fields]
 
 
+class OutboundAttachmentInline(admin.TabularInline):
+    model = OutboundAttachment
+    fields = readonly_fields = ("filename", "content_type", "size", "sha256")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "subject", "template", "status", "attempts", "sent_at"]
     list_filter = ["status", "template", "language"]
     search_fields = ["subject", "message_id", "to"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    inlines = [OutboundAttachmentInline]
 
 
 @admin.register(Mailbox)

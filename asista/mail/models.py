@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from asista.tickets.attachments import NewAttachment
 
 
 def raw_path(instance: RawMessage, filename: str) -> str:
@@ -98,6 +104,15 @@ class OutboundEmail(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"))
+    attachment_count = models.PositiveSmallIntegerField(
+        _("attachments"),
+        default=0,
+        help_text=_("How many files go with it; the sender checks they are all there before sending."),
+    )
+
+    # The files of an email built by `outbox_row` and not saved yet; `outbox_attachments_save`
+    # writes them once the email has its id. Not a field: nothing of it is in this row.
+    pending_attachments: Sequence[NewAttachment] = ()
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -107,6 +122,29 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+def outbound_attachment_path(instance: OutboundAttachment, filename: str) -> str:
+    return f"outbound/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}"
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with an outbox email; its bytes are a content-addressed file, not a column."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=outbound_attachment_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("sha256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("outgoing attachment")
+        verbose_name_plural = _("outgoing attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
 
 
 class Mailbox(models.Model):

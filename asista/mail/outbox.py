@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import mimetypes
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
-from asista.mail.models import OutboundEmail
+from asista.core.files import store_once
+from asista.mail.models import OutboundAttachment, OutboundEmail, outbound_attachment_path
+from asista.tickets.attachments import NewAttachment
 
 
 def make_message_id(*, ticket_number: int | None = None) -> str:
@@ -17,12 +23,33 @@ def make_message_id(*, ticket_number: int | None = None) -> str:
 
 
 def enqueue(**fields: Any) -> OutboundEmail:
-    """Add one email to the outbox (the fields of `outbox_row`). Call inside the transaction of
-    the change it reports."""
+    """Add one email to the outbox (the fields of `outbox_row`, files in `attachments=`). Call
+    inside the transaction of the change it reports."""
     email = outbox_row(**fields)
-    email.save(force_insert=True)
+    if email.pending_attachments:
+        # The email and its files become visible together, or a sender could find it without them.
+        with transaction.atomic():
+            email.save(force_insert=True)
+            outbox_attachments_save([email])
+    else:
+        email.save(force_insert=True)
     send_after_commit()
     return email
+
+
+def outbox_attachments_save(emails: Sequence[OutboundEmail]) -> list[OutboundAttachment]:
+    """Write the files of emails built by `outbox_row` and just saved (for callers that
+    `bulk_create` them): each file once per content, then one INSERT for all their rows.
+
+    No query when none of them has files. Call in the transaction that saved the emails.
+    """
+    rows = [_stored(email, item) for email in emails for item in email.pending_attachments]
+    if not rows:
+        return []
+    saved = OutboundAttachment.objects.bulk_create(rows)
+    for email in emails:
+        email.pending_attachments = ()
+    return saved
 
 
 def send_after_commit() -> None:
@@ -47,9 +74,15 @@ def outbox_row(
     in_reply_to: str = "",
     references: str = "",
     auto_submitted: bool = True,
+    attachments: Sequence[NewAttachment] = (),
 ) -> OutboundEmail:
-    """An outbox email not saved yet, for callers that write many at once (`enqueue` saves one)."""
-    return OutboundEmail(
+    """An outbox email not saved yet, for callers that write many at once (`enqueue` saves one).
+
+    Its `attachments` wait on the row until `outbox_attachments_save` writes them; a caller that
+    bulk-creates rows with files must call it, or the sender fails those rows for good rather
+    than send them without their files.
+    """
+    email = OutboundEmail(
         ticket_id=ticket_id,
         template=template,
         language=language,
@@ -64,4 +97,22 @@ def outbox_row(
         auto_submitted=auto_submitted,
         next_attempt_at=now,
         created_at=now,
+        attachment_count=len(attachments),
     )
+    if attachments:
+        email.pending_attachments = tuple(attachments)
+    return email
+
+
+def _stored(email: OutboundEmail, item: NewAttachment) -> OutboundAttachment:
+    digest = hashlib.sha256(item.data).hexdigest()
+    content_type = item.content_type or mimetypes.guess_type(item.filename)[0] or "application/octet-stream"
+    row = OutboundAttachment(
+        email=email,
+        filename=item.filename[:255] or "attachment",
+        content_type=content_type,
+        size=len(item.data),
+        sha256=digest,
+    )
+    row.file.name = store_once(outbound_attachment_path(row, item.filename), item.data)
+    return row

@@ -10,6 +10,7 @@ mail clients show it once in the thread.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import uuid
@@ -18,11 +19,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 
 from asista.core.clock import now as clock_now
 from asista.mail.ingest import TICKET_HEADER
-from asista.mail.models import OutboundEmail
+from asista.mail.models import OutboundAttachment, OutboundEmail
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,11 @@ DEFAULT_CLAIM_TIMEOUT = 600
 DEFAULT_MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
+
+
+class AttachmentsMissing(Exception):
+    """An email's files were never recorded: sending it without them would say less than it
+    should (a statement without its invoice), and retrying cannot bring them back."""
 
 
 @dataclass(frozen=True)
@@ -93,15 +99,19 @@ def _claim(now: datetime, limit: int, token: str) -> list[OutboundEmail]:
     OutboundEmail.objects.filter(due, pk__in=candidates).update(
         status=Status.SENDING, claimed_at=now, claimed_by=token, attempts=F("attempts") + 1
     )
-    return list(
+    rows = list(
         OutboundEmail.objects.select_related("ticket")
         .filter(claimed_by=token, status=Status.SENDING)
         .order_by("next_attempt_at", "pk")
     )
+    # One query for the files of the whole run, none when no row has any.
+    prefetch_related_objects([row for row in rows if row.attachment_count], "attachments")
+    return rows
 
 
 def build_email(row: OutboundEmail, connection: object = None) -> EmailMultiAlternatives:
-    """The email of an outbox row, with the headers that thread it and stop mail loops."""
+    """The email of an outbox row, with the headers that thread it and stop mail loops, and its
+    files attached (Django writes a non-ASCII file name as RFC 2231, `filename*=utf-8''…`)."""
     headers = {"Message-ID": row.message_id}
     if row.in_reply_to:
         headers["In-Reply-To"] = row.in_reply_to
@@ -125,7 +135,28 @@ def build_email(row: OutboundEmail, connection: object = None) -> EmailMultiAlte
     )
     if row.html:
         email.attach_alternative(row.html, "text/html")
+    for item in _attachments_of(row):
+        email.attach(item.filename, _content(item), item.content_type)
     return email
+
+
+def _attachments_of(row: OutboundEmail) -> list[OutboundAttachment]:
+    if not row.attachment_count:
+        return []
+    files = list(row.attachments.all())
+    if len(files) != row.attachment_count:
+        raise AttachmentsMissing(f"{len(files)} of {row.attachment_count} attachments recorded")
+    return files
+
+
+def _content(item: OutboundAttachment) -> bytes:
+    """The file's bytes, checked against its digest: a file not (yet) complete on a shared
+    folder raises, and the row is tried again later."""
+    with item.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != item.sha256:
+        raise OSError(f"{item.file.name}: the file does not match its sha256")
+    return data
 
 
 def _still_ours(row: OutboundEmail, token: str, now: datetime) -> bool:
@@ -151,6 +182,8 @@ def _send_one(row: OutboundEmail, connection: object, now: datetime, token: str)
         build_email(row, connection).send(fail_silently=False)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
         return _record(row, token, Status.FAILED, now, f"refused: {exc}")
+    except AttachmentsMissing as exc:
+        return _record(row, token, Status.FAILED, now, f"not sent: {exc}")
     except Exception as exc:  # network, TLS, a 4xx: try again later
         log.warning("sending outbox row %s failed: %s", row.pk, exc)
         return _retry_or_fail(row, token, now, f"{type(exc).__name__}: {exc}")

@@ -16,12 +16,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from asista.billing.models import Invoice
 from asista.billing.selectors import statement_for, statement_history, statement_invoices, statement_text
+from asista.billing.services import invoice_pdf
 from asista.billing.wording import month_label
 from asista.core.errors import PermissionRefused, TransitionRefused
 from asista.core.roles import contact_of, is_dispatcher
 from asista.customers.models import Contact
 from asista.mail.outbox import enqueue
+from asista.tickets.attachments import NewAttachment
 
 
 def _language(user: Any) -> str:
@@ -83,14 +86,14 @@ def contact_language_set(*, contact: Contact, language: str) -> Contact:
 
 def statement_send(*, actor: Any, year: int, month: int, now: datetime | None = None) -> str:
     """Email the contact their company's month, in their language (DOMAIN.md §2.7): the units
-    used and the charges, the month's issued invoices, and the written history of its requests.
-
-    The invoices are linked to their PDFs in the portal: the outbox carries no attachments yet.
+    used and the charges, the written history of its requests, and each issued invoice or
+    credit note of the month attached as its PDF (the text also links each one in the portal).
     """
     contact = contact_of(actor)
     if contact is None:
         raise PermissionRefused(_("Only a customer's contact can ask for their statement."))
     customer, language = contact.customer, str(contact.language)
+    invoices = statement_invoices(customer=customer, year=year, month=month)
     with translation.override(language):
         statement = statement_for(customer=customer, year=year, month=month)
         context = {
@@ -98,7 +101,7 @@ def statement_send(*, actor: Any, year: int, month: int, now: datetime | None = 
             "statement": statement,
             "period": month_label(year, month),
             "summary": statement_text(statement, language=language),
-            "invoices": statement_invoices(customer=customer, year=year, month=month),
+            "invoices": invoices,
             "history": statement_history(customer=customer, year=year, month=month),
             "site_url": settings.SITE_URL.rstrip("/"),
         }
@@ -112,5 +115,12 @@ def statement_send(*, actor: Any, year: int, month: int, now: datetime | None = 
         text=text,
         html="",
         now=now or timezone.now(),
+        attachments=[_invoice_file(invoice) for invoice in invoices],
     )
     return contact.email
+
+
+def _invoice_file(invoice: Invoice) -> NewAttachment:
+    """The invoice's PDF, named as the portal's download names it."""
+    data = invoice_pdf(invoice=invoice)
+    return NewAttachment(filename=f"{invoice.full_number}.pdf", content_type="application/pdf", data=data)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import email
+import email.policy
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail as django_mail
+from django.utils import timezone
 
+from asista.billing import services
+from asista.billing.models import ExchangeRate, Invoice, InvoiceSeries, Seller
 from asista.mail.models import OutboundEmail
+from asista.mail.sending import outbox_send_due
 from asista.tickets import workflow
 from tests import factories
 
@@ -38,6 +47,39 @@ def _send(client, person, month: str = "2026-11") -> OutboundEmail:  # type: ign
     client.force_login(person.user)
     assert client.post("/portal/statement/", {"month": month}).status_code == 302
     return OutboundEmail.objects.get(template="portal.statement")
+
+
+def _issue_november(customer: Any) -> Invoice:
+    """A real November invoice (drafted from the month's time, issued on 1 December)."""
+    seller = Seller.objects.create(
+        name="Asista Soft SRL",
+        tax_id="RO18547290",
+        trade_register="J08/1234/2005",
+        address="Str. Republicii nr. 12",
+        city="Brașov",
+        county="RO-BV",
+        postal_code="500030",
+        iban="RO49AAAA1B31007593840000",
+        bank="Banca Transilvania",
+    )
+    InvoiceSeries.objects.create(code="AST", seller=seller, is_default=True)
+    ExchangeRate.objects.create(currency="EUR", day=date(2026, 11, 30), rate=Decimal("5.0900"))
+    customer.address = "Str. Lungă nr. 5"
+    customer.save(update_fields=["address"])
+    (draft,) = services.invoice_drafts_for_month(year=2026, month=11, customer_ids=[customer.pk])
+    return services.invoice_issue(invoice=draft, issue_date=date(2026, 12, 1))
+
+
+def _delivered(sent: OutboundEmail) -> list[email.message.EmailMessage]:
+    """Send the outbox (Django's memory backend) and parse what left for this row."""
+    outbox_send_due(now=timezone.now())
+    sent.refresh_from_db()
+    assert sent.status == OutboundEmail.Status.SENT
+    return [
+        email.message_from_bytes(m.message().as_bytes(), policy=email.policy.default)
+        for m in django_mail.outbox
+        if m.extra_headers["Message-ID"] == sent.message_id
+    ]
 
 
 def test_the_email_carries_the_written_dialogue_with_the_units(client, month_of_work):  # type: ignore[no-untyped-def]
@@ -78,17 +120,47 @@ def test_an_english_contact_gets_the_email_in_english(client, month_of_work):  #
 
 def test_the_email_links_each_issued_invoice_of_the_month(client, month_of_work):  # type: ignore[no-untyped-def]
     person, _ = month_of_work
-    invoice = factories.issued_invoice(person.customer, year=2026, month=11)
+    invoice = _issue_november(person.customer)
     other_month = factories.issued_invoice(person.customer, year=2026, month=10)
     text = _send(client, person).text
     link = f"{settings.SITE_URL.rstrip('/')}/portal/invoices/{invoice.pk}/pdf/"
-    assert f"{invoice.full_number}, 28.11.2026: {link}" in text
+    assert f"{invoice.full_number}, 01.12.2026: {link}" in text
     assert other_month.full_number not in text
 
 
 def test_without_an_invoice_the_email_says_none_was_issued_yet(client, month_of_work):  # type: ignore[no-untyped-def]
     person, _ = month_of_work
-    assert "nu a fost emisă încă nicio factură" in _send(client, person).text
+    sent = _send(client, person)
+    assert "nu a fost emisă încă nicio factură" in sent.text
+    assert sent.attachment_count == 0 and not sent.attachments.exists()
+    [mail] = _delivered(sent)
+    assert list(mail.iter_attachments()) == []
+
+
+def test_the_email_attaches_the_pdf_of_each_issued_invoice_of_the_month(client, month_of_work):  # type: ignore[no-untyped-def]
+    person, _ = month_of_work
+    invoice = _issue_november(person.customer)
+    factories.issued_invoice(person.customer, year=2026, month=10)  # another month: not attached
+    sent = _send(client, person)
+    assert "Facturile lunii, atașate în format PDF (și în portal):" in sent.text
+    assert f"/portal/invoices/{invoice.pk}/pdf/" in sent.text  # the link stays
+    assert sent.attachment_count == 1
+    [mail] = _delivered(sent)
+    [pdf] = mail.iter_attachments()
+    assert pdf.get_content_type() == "application/pdf" and pdf.get_filename() == f"{invoice.full_number}.pdf"
+    data = pdf.get_content()
+    assert data == services.invoice_pdf(invoice=invoice) == sent.attachments.get().file.read()
+    assert data.count(b"/Type /Page\n") == 2  # the invoice and its statement appendix
+
+
+def test_the_english_email_says_the_invoices_are_attached(client, month_of_work):  # type: ignore[no-untyped-def]
+    person, _ = month_of_work
+    person.language = "en"
+    person.save(update_fields=["language"])
+    _issue_november(person.customer)
+    sent = _send(client, person)
+    assert "Invoices of the month, attached as PDF (also in the portal):" in sent.text
+    assert sent.attachment_count == 1
 
 
 def test_the_english_page_words_the_charges_and_the_period_in_english(client, month_of_work):  # type: ignore[no-untyped-def]
