@@ -16,4 +16,5 @@ class CounterAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "language"]
+    list_display = ["user", "language", "notify_by_email"]
+    list_filter = ["language", "notify_by_email"]

@@ -22,6 +22,14 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ro")
+    notify_by_email = models.BooleanField(
+        _("email me about my tickets"),
+        default=True,
+        help_text=_(
+            "An email when a ticket is assigned to you and when the customer writes on, reopens "
+            "or accepts a ticket of yours."
+        ),
+    )
 
     class Meta:
         verbose_name = _("profile")

@@ -1,16 +1,22 @@
-"""The customer emails the workflow implies, rendered in the contact's language into the outbox.
+"""The emails the workflow implies, rendered in the recipient's language into the outbox: to the
+customer (the contact's language), and to the assignee (`notify_assignees`, the language of
+their staff profile).
 
 Each email is a template triple under templates/mail/<language>/: NAME.subject.txt,
-NAME.txt and NAME.html.
+NAME.txt and NAME.html (the staff ones, `staff_*`, in this app's templates).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from asista.mail.models import OutboundEmail
@@ -131,4 +137,140 @@ def customer_email(
         in_reply_to=in_reply_to,
         references=references,
         auto_submitted=auto_submitted,
+    )
+
+
+# --- to the assignee -----------------------------------------------------------------------------
+
+STAFF_ASSIGNED = "staff_assigned"
+STAFF_CUSTOMER = "staff_customer"
+# What the customer did, for STAFF_CUSTOMER (the template words each).
+WROTE, ANSWERED, REOPENED, ACCEPTED = "wrote", "answered", "reopened", "accepted"
+
+
+@dataclass(frozen=True)
+class StaffNotice:
+    """Something the assignee of `ticket` should hear about by email (see `notify_assignees`)."""
+
+    ticket: Ticket
+    template: str  # STAFF_ASSIGNED or STAFF_CUSTOMER
+    actor: Any = None  # who acted: nobody is told of what they did themselves
+    what: str = ""  # for STAFF_CUSTOMER: WROTE, ANSWERED, REOPENED or ACCEPTED
+    message: Message | None = None  # the customer's message, when they wrote one
+    who: str = ""  # the customer's person who acted, when no message names them
+
+
+@dataclass(frozen=True)
+class _Assignee:
+    pk: int
+    email: str
+    first_name: str
+    language: str
+    customer: str
+    contact: str
+
+
+def notify_assignees(notices: Sequence[StaffNotice], *, now: datetime) -> list[OutboundEmail]:
+    """Queue an email to each notice's assignee, in their language, with the desk's link.
+
+    Nothing for a ticket without an assignee (the dispatcher's board shows those), for the
+    assignee's own act or mail, for an inactive user or one without an address, or for one who switched
+    these emails off (`Profile.notify_by_email`). One query reads the assignees, their profiles
+    and the tickets' customers, one INSERT writes the emails, whatever the number of notices (mail
+    intake sends a batch); none at all when no notice has an assignee to tell. Call inside the
+    workflow's transaction, after the ticket's `assignee_id` is current.
+    """
+    wanted = [n for n in notices if n.ticket.assignee_id is not None and _by_someone_else(n)]
+    if not wanted:
+        return []
+    assignees = _assignees({n.ticket.pk for n in wanted})
+    emails = [
+        _staff_email(notice, assignees[notice.ticket.pk], now)
+        for notice in wanted
+        if _tells(notice, assignees.get(notice.ticket.pk))
+    ]
+    if OutboundEmail.objects.bulk_create(emails):
+        send_after_commit()
+    return emails
+
+
+def _by_someone_else(notice: StaffNotice) -> bool:
+    return getattr(notice.actor, "pk", None) != notice.ticket.assignee_id
+
+
+def _tells(notice: StaffNotice, assignee: _Assignee | None) -> bool:
+    if assignee is None or assignee.pk != notice.ticket.assignee_id:
+        return False
+    # The assignee's own mail (a reply to one of these emails, which intake keeps on the ticket)
+    # is not news to them.
+    sender = notice.message.from_address if notice.message is not None else ""
+    return sender.lower() != assignee.email.lower()
+
+
+def _assignees(ticket_ids: set[int]) -> dict[int, _Assignee]:
+    """The tickets' assignees who want these emails, by ticket: one query."""
+    rows = (
+        Ticket.objects.filter(pk__in=ticket_ids, assignee__is_active=True)
+        .exclude(assignee__email="")
+        .filter(Q(assignee__profile__isnull=True) | Q(assignee__profile__notify_by_email=True))
+        .values_list(
+            "pk",
+            "assignee_id",
+            "assignee__email",
+            "assignee__first_name",
+            "assignee__profile__language",
+            "customer__name",
+            "contact__name",
+        )
+    )
+    return {
+        pk: _Assignee(user, email, first_name, _staff_language(language), customer, contact or "")
+        for pk, user, email, first_name, language, customer, contact in rows
+    }
+
+
+def _staff_language(language: str | None) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    return language if language in known else "ro"  # no profile yet: the desk's default
+
+
+def staff_thread_id(ticket: Ticket) -> str:
+    """The Message-ID every staff email about `ticket` answers, so that an agent's mail client
+    shows them as one conversation per ticket. No email carries it: the customer's thread and
+    ours to the staff stay apart, and a reply to a staff email never threads into the ticket
+    through it."""
+    return f"<asista.{ticket.number}.desk@{settings.ASISTA_MAIL_DOMAIN}>"
+
+
+def desk_link(ticket: Ticket) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("desk:ticket", kwargs={"number": ticket.number})
+
+
+def _staff_email(notice: StaffNotice, assignee: _Assignee, now: datetime) -> OutboundEmail:
+    ticket, message = notice.ticket, notice.message
+    actor = notice.actor
+    context = {
+        "ticket": ticket,
+        "what": notice.what,
+        "message": message,
+        "first_name": assignee.first_name,
+        "customer": assignee.customer,
+        "contact": (message.from_name or message.from_address) if message else notice.who or assignee.contact,
+        "actor": (actor.get_full_name() or actor.get_username()) if actor is not None else "",
+        "link": desk_link(ticket),
+    }
+    subject, text, html = render(notice.template, assignee.language, context)
+    root = staff_thread_id(ticket)
+    return outbox_row(
+        template=notice.template,
+        language=assignee.language,
+        to=[assignee.email],
+        subject=subject,
+        text=text,
+        html=html,
+        now=now,
+        ticket_id=ticket.pk,
+        message_id=make_message_id(ticket_number=ticket.number),
+        in_reply_to=root,
+        references=root,
     )

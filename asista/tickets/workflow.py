@@ -1,8 +1,9 @@
 """The ticket workflow of DOMAIN.md §2: one function per transition.
 
 Every function takes the acting user (None for the system), checks who may act and from which
-state, records an Event, and queues the customer email the transition implies — all in one
-transaction. A refusal raises PermissionRefused or TransitionRefused with a message that says why.
+state, records an Event, and queues the emails the transition implies (to the customer; to the
+assignee when they are assigned or the customer acts, `notifications.notify_assignees`) — all in
+one transaction. A refusal raises PermissionRefused or TransitionRefused with a message that says why.
 
 Transitions (from → to):
     create            → new
@@ -43,7 +44,19 @@ from asista.sla import clocks
 from asista.sla.models import Clock
 from asista.tickets.attachments import NewAttachment, attachments_store, attachments_store_many
 from asista.tickets.models import Channel, Event, Kind, Message, Priority, State, Ticket
-from asista.tickets.notifications import customer_email, notify_customer, references_chain
+from asista.tickets.notifications import (
+    ACCEPTED,
+    ANSWERED,
+    REOPENED,
+    STAFF_ASSIGNED,
+    STAFF_CUSTOMER,
+    WROTE,
+    StaffNotice,
+    customer_email,
+    notify_assignees,
+    notify_customer,
+    references_chain,
+)
 
 S = State
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -384,7 +397,8 @@ def _default_priority(contract: Any) -> str:
 
 @transaction.atomic
 def ticket_assign(ticket: Ticket, *, actor: Any, assignee: Any, now: datetime | None = None) -> Ticket:
-    """Give the ticket a responsible agent (new → assigned; a reassignment keeps the state)."""
+    """Give the ticket a responsible agent (new → assigned; a reassignment keeps the state); the
+    agent hears of it by email, unless they assigned it to themselves."""
     now = now or clock_now()
     _lock(ticket)
     _check_state(ticket, "assign")
@@ -401,6 +415,8 @@ def ticket_assign(ticket: Ticket, *, actor: Any, assignee: Any, now: datetime | 
     ticket.assigned_at = now
     ticket.save(update_fields=["assignee", "state", "assigned_at", "updated_at"])
     _event(ticket, "assigned", actor, now, from_state, {"assignee": assignee.pk, "previous": previous})
+    if previous != assignee.pk:
+        notify_assignees([StaffNotice(ticket, STAFF_ASSIGNED, actor=actor)], now=now)
     return ticket
 
 
@@ -455,7 +471,8 @@ def ticket_customer_replied(
     now: datetime | None = None,
     **message_fields: Any,
 ) -> Message:
-    """The customer answers the open questions (waiting → in progress); the clock resumes."""
+    """The customer answers the open questions (waiting → in progress); the clock resumes and the
+    assignee hears of it."""
     now = now or clock_now()
     if actor is not None:
         contact = _require_customer_side(actor, ticket, _("answer the questions")) or contact
@@ -467,6 +484,7 @@ def ticket_customer_replied(
     clocks.on_resumed(ticket, now)
     ticket.save(update_fields=["state", "waiting_since", "due_at", "updated_at"])
     _event(ticket, "customer_replied", actor, now, S.WAITING, {"message": message.pk})
+    _tell_assignee(ticket, ANSWERED, actor, now, message=message)
     return message
 
 
@@ -517,16 +535,17 @@ def ticket_resolve(
 
 @transaction.atomic
 def ticket_accept(ticket: Ticket, *, actor: Any, now: datetime | None = None) -> Ticket:
-    """The requester accepts the solution (resolved → closed)."""
+    """The requester accepts the solution (resolved → closed); the assignee hears of it."""
     now = now or clock_now()
     _lock(ticket)
     _check_state(ticket, "accept")
-    _require_customer_side(actor, ticket, _("accept the solution"))
+    contact = _require_customer_side(actor, ticket, _("accept the solution"))
     ticket.state = S.CLOSED
     ticket.closed_at = now
     clocks.on_finished(ticket, now)
     ticket.save(update_fields=["state", "closed_at", "due_at", "updated_at"])
     _event(ticket, "accepted", actor, now, S.RESOLVED)
+    _tell_assignee(ticket, ACCEPTED, actor, now, who=contact.name if contact else "")
     return ticket
 
 
@@ -534,7 +553,8 @@ def ticket_accept(ticket: Ticket, *, actor: Any, now: datetime | None = None) ->
 def ticket_reopen(
     ticket: Ticket, *, actor: Any, text: str, now: datetime | None = None, **message_fields: Any
 ) -> Message:
-    """The requester says what must still change (resolved → in progress, same ticket)."""
+    """The requester says what must still change (resolved → in progress, same ticket); the
+    customer hears it is reopened, the assignee reads what must change."""
     now = now or clock_now()
     _lock(ticket)
     _check_state(ticket, "reopen")
@@ -551,6 +571,7 @@ def ticket_reopen(
     ticket.save(update_fields=["state", "resolved_at", "reopen_count", "due_at", "updated_at"])
     _event(ticket, "reopened", actor, now, S.RESOLVED, {"message": message.pk})
     notify_customer(ticket, "reopened", now=now)
+    _tell_assignee(ticket, REOPENED, actor, now, message=message)
     return message
 
 
@@ -657,7 +678,8 @@ def ticket_add_customer_message(
     now: datetime | None = None,
     **message_fields: Any,
 ) -> Message:
-    """A customer's message to an open ticket; it answers the questions when the ticket waits."""
+    """A customer's message to an open ticket; it answers the questions when the ticket waits.
+    The assignee gets it by email."""
     if ticket.state == S.WAITING:
         return ticket_customer_replied(
             ticket, actor=actor, text=text, contact=contact, now=now, **message_fields
@@ -669,6 +691,7 @@ def ticket_add_customer_message(
     _check_state(ticket, "customer_message")
     message = _inbound(ticket, actor, contact, text, now, **message_fields)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    _tell_assignee(ticket, WROTE, actor, now, message=message)
     return message
 
 
@@ -685,14 +708,16 @@ class CustomerMessage:
 @transaction.atomic
 def tickets_add_customer_messages(items: Sequence[CustomerMessage], *, now: datetime) -> list[Message]:
     """`ticket_add_customer_message` for many messages to tickets that do not wait for the
-    customer (mail intake, in bulk): one lock for all the tickets, one INSERT, one UPDATE.
+    customer (mail intake, in bulk): one lock for all the tickets, one INSERT, one UPDATE; for
+    the tickets that have an assignee, one query for the assignees and one INSERT of their emails.
 
     Refused as a whole when one of the tickets has moved on (waiting, resolved): send those
     one by one, through `ticket_add_customer_message`.
     """
     tickets = {item.ticket.pk: item.ticket for item in items}
-    for pk, state in Ticket.objects.select_for_update().filter(pk__in=tickets).values_list("pk", "state"):
-        tickets[pk].state = state
+    locked = Ticket.objects.select_for_update().filter(pk__in=tickets)
+    for pk, state, assignee_id in locked.values_list("pk", "state", "assignee_id"):
+        tickets[pk].state, tickets[pk].assignee_id = state, assignee_id
     for ticket in tickets.values():
         if ticket.state == S.WAITING:
             raise _refuse_state(ticket, "customer_replied")
@@ -709,6 +734,10 @@ def tickets_add_customer_messages(items: Sequence[CustomerMessage], *, now: date
         if i.fields.get("attachments")
     )
     Ticket.objects.filter(pk__in=tickets).update(updated_at=now)
+    notify_assignees(
+        [StaffNotice(tickets[m.ticket_id], STAFF_CUSTOMER, what=WROTE, message=m) for m in messages],
+        now=now,
+    )
     return messages
 
 
@@ -819,6 +848,11 @@ def ticket_record_message(
 def _require_text(text: str) -> None:
     if not text or not text.strip():
         raise TransitionRefused(_("Write the text first: it cannot be empty."))
+
+
+def _tell_assignee(ticket: Ticket, what: str, actor: Any, now: datetime, **notice: Any) -> None:
+    """Email the assignee what the customer did (nothing when unassigned: the board shows it)."""
+    notify_assignees([StaffNotice(ticket, STAFF_CUSTOMER, actor=actor, what=what, **notice)], now=now)
 
 
 def _responded(ticket: Ticket, now: datetime) -> None:
