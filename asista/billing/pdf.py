@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -134,6 +135,8 @@ def render(doc: Document, *, appendix: str = "") -> bytes:
     month's statement) follows on its own page."""
     pdf = _new_pdf()
     pdf.set_title(f"{doc.number}")
+    # Dated by the invoice, not the clock: the same invoice always renders the same bytes.
+    pdf.set_creation_date(datetime.combine(doc.issue_date, time(0), tzinfo=UTC))
     _header(pdf, doc)
     _row(pdf, tuple(title for title, _, _ in COLUMNS), bold=True)
     for index, priced in enumerate(doc.totals.lines, start=1):

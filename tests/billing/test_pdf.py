@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 import zlib
 from decimal import Decimal
 
@@ -49,3 +50,10 @@ def test_it_renders_a_credit_note() -> None:
         make_document([Line("Storno unități", Decimal(1), "C62", Decimal(25))], kind=CREDIT_NOTE)
     )
     assert data.startswith(b"%PDF-")
+
+
+def test_the_same_invoice_always_renders_the_same_bytes() -> None:
+    doc = make_document([Line("Asistență", Decimal(2), "C62", Decimal(25))])
+    first = pdf.render(doc, appendix="Situația lunii")
+    time.sleep(1.1)  # a clock-dated PDF would differ after a second
+    assert pdf.render(doc, appendix="Situația lunii") == first
