@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 
-from asista.billing.models import Invoice
 from asista.mail.models import OutboundEmail
 from asista.tickets import workflow
 from tests import factories
@@ -54,28 +50,6 @@ def test_the_workflow_writes_to_the_contact_in_the_chosen_language(client, perso
     assert started.language == "en"
     assert started.subject == f"[{ticket.tag}] Work has started on your request"
     assert started.text.startswith("Hello,")
-
-
-def test_dates_and_money_follow_the_language(client, person):  # type: ignore[no-untyped-def]
-    Invoice.objects.create(
-        customer=person.customer,
-        year=2026,
-        month=10,
-        period_start=date(2026, 10, 1),
-        period_end=date(2026, 10, 31),
-        status=Invoice.Status.ISSUED,
-        number=7,
-        full_number="AS000007",
-        issue_date=date(2026, 11, 3),
-        rate=Decimal("5.2005"),
-        total_ron=Decimal("12560.15"),
-    )
-    client.force_login(person.user)
-    romanian = client.get("/portal/invoices/").content.decode()
-    assert "03.11.2026" in romanian and "12.560,15" in romanian
-    _switch(client, "en", "/portal/invoices/")
-    english = client.get("/portal/invoices/").content.decode()
-    assert "03 Nov 2026" in english and "12,560.15" in english
 
 
 def test_the_switch_returns_only_to_a_page_of_this_site(client, person):  # type: ignore[no-untyped-def]
