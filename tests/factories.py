@@ -109,3 +109,21 @@ def issued_invoice(customer_obj: Customer, *, year: int, month: int, **fields: A
     }
     values.update(fields)
     return Invoice.objects.create(**values)
+
+
+def invoice_series(code: str = "AST") -> Any:
+    """The vendor as seller, with its default invoice series."""
+    from asista.billing.models import InvoiceSeries, Seller
+
+    seller = Seller.objects.create(
+        name="Asista Soft SRL",
+        tax_id="RO18547290",
+        trade_register="J08/1234/2005",
+        address="Str. Republicii nr. 12",
+        city="Brașov",
+        county="RO-BV",
+        postal_code="500030",
+        iban="RO49AAAA1B31007593840000",
+        bank="Banca Transilvania",
+    )
+    return InvoiceSeries.objects.create(code=code, seller=seller, is_default=True)

@@ -7,21 +7,14 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from asista.billing import services
-from asista.billing.models import ExchangeRate, Invoice, InvoiceSeries, Seller
+from asista.billing.models import ExchangeRate, Invoice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_admin_issues_drafts_and_reports_the_ones_it_cannot(client) -> None:
-    seller = Seller.objects.create(
-        name="Asista Soft SRL",
-        tax_id="RO18547290",
-        address="Str. Republicii 12",
-        city="Brașov",
-        county="RO-BV",
-    )
-    InvoiceSeries.objects.create(code="ADM", seller=seller, is_default=True)
+    factories.invoice_series("ADM")
     ExchangeRate.objects.create(currency="EUR", day=date(2026, 3, 31), rate=Decimal("5.09"))
     good = factories.customer(plan="expert", address="Str. Mare 1")
     bad = factories.customer(plan="expert", address="")

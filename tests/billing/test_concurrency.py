@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from asista.billing import services
-from asista.billing.models import ExchangeRate, Invoice, InvoiceSeries, Seller
+from asista.billing.models import ExchangeRate, Invoice
 from tests import factories
 
 THREADS = 40
@@ -21,14 +21,7 @@ THREADS = 40
 def test_40_threads_issuing_at_once_get_consecutive_numbers() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    seller = Seller.objects.create(
-        name="Asista Soft SRL",
-        tax_id="RO18547290",
-        address="Str. Republicii 12",
-        city="Brașov",
-        county="RO-BV",
-    )
-    InvoiceSeries.objects.create(code="CC", seller=seller, is_default=True)
+    factories.invoice_series("CC")
     ExchangeRate.objects.create(currency="EUR", day=date(2026, 3, 31), rate=Decimal("5.0900"))
     customer_ids = [factories.customer(plan="expert", address=f"Str. {n}").pk for n in range(THREADS)]
     drafts = services.invoice_drafts_for_month(year=2026, month=3, customer_ids=customer_ids)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from lxml import etree
 
 from asista.billing import efactura, pdf, selectors, services
-from asista.billing.models import ExchangeRate, FrozenError, Invoice, InvoiceSeries, Seller, TimeEntry
+from asista.billing.models import ExchangeRate, FrozenError, Invoice, InvoiceSeries, TimeEntry
 from asista.customers.models import Contract
 from tests import factories
 from tests.billing.conftest import Validators
@@ -26,18 +26,7 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
 
 @pytest.fixture
 def series(db) -> InvoiceSeries:
-    seller = Seller.objects.create(
-        name="Asista Soft SRL",
-        tax_id="RO18547290",
-        trade_register="J08/1234/2005",
-        address="Str. Republicii nr. 12",
-        city="Brașov",
-        county="RO-BV",
-        postal_code="500030",
-        iban="RO49AAAA1B31007593840000",
-        bank="Banca Transilvania",
-    )
-    return InvoiceSeries.objects.create(code="AST", seller=seller, is_default=True)
+    return factories.invoice_series()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.core import mail as django_mail
 from django.utils import timezone
 
 from asista.billing import services
-from asista.billing.models import ExchangeRate, Invoice, InvoiceSeries, Seller
+from asista.billing.models import ExchangeRate, Invoice
 from asista.mail.models import OutboundEmail
 from asista.mail.sending import outbox_send_due
 from asista.tickets import workflow
@@ -51,18 +51,7 @@ def _send(client, person, month: str = "2026-11") -> OutboundEmail:  # type: ign
 
 def _issue_november(customer: Any) -> Invoice:
     """A real November invoice (drafted from the month's time, issued on 1 December)."""
-    seller = Seller.objects.create(
-        name="Asista Soft SRL",
-        tax_id="RO18547290",
-        trade_register="J08/1234/2005",
-        address="Str. Republicii nr. 12",
-        city="Brașov",
-        county="RO-BV",
-        postal_code="500030",
-        iban="RO49AAAA1B31007593840000",
-        bank="Banca Transilvania",
-    )
-    InvoiceSeries.objects.create(code="AST", seller=seller, is_default=True)
+    factories.invoice_series()
     ExchangeRate.objects.create(currency="EUR", day=date(2026, 11, 30), rate=Decimal("5.0900"))
     customer.address = "Str. Lungă nr. 5"
     customer.save(update_fields=["address"])
