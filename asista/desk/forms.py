@@ -262,6 +262,20 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is it cancelled?"), max_length=2000)
 
 
+def known_contact_input(datalist: str) -> forms.EmailInput:
+    """An address field that offers known contacts in the datalist `datalist` as one types a
+    name, a company or an address (htmx, `desk:caller_options`)."""
+    return forms.EmailInput(
+        attrs={
+            "list": datalist,
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("desk:caller_options"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{datalist}",
+        }
+    )
+
+
 class PhoneCallForm(forms.Form):
     """An urgency phoned in, logged by the agent who took the call: a known contact (who then
     gets the acknowledgement with the ticket number), or a caller by name for a customer."""
@@ -270,15 +284,7 @@ class PhoneCallForm(forms.Form):
         label=_("The caller, if a known contact"),
         help_text=_("Type a name, a company or an address to choose them."),
         required=False,
-        widget=forms.EmailInput(
-            attrs={
-                "list": "urgent-caller-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("desk:caller_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#urgent-caller-options",
-            }
-        ),
+        widget=known_contact_input("urgent-caller-options"),
     )
     customer = forms.ModelChoiceField(
         label=_("Customer"),
@@ -315,15 +321,7 @@ class WriteInvitationForm(forms.Form):
     address = forms.EmailField(
         label=_("Caller's email address"),
         help_text=_("Type a name, a company or an address to choose a known contact."),
-        widget=forms.EmailInput(
-            attrs={
-                "list": "caller-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("desk:caller_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#caller-options",
-            }
-        ),
+        widget=known_contact_input("caller-options"),
     )
     language = forms.ChoiceField(
         label=_("Language of the email"),
