@@ -442,6 +442,12 @@ def _route(
     if ticket is not None:
         if sender.contact is not None and sender.contact.customer_id == ticket.customer_id:
             return _route_reply(ticket, sender, mail, row, now, flags)
+        member = lookups.staff_member(mail.from_address) if sender.contact is None else None
+        if member is not None:
+            # Someone of the team answering one of our emails (a notification): for the team's
+            # eyes, whatever the ticket's state; the customer is answered from the desk.
+            message = _keep_as_note(ticket, mail, row, now, [*flags, "staff_reply"], author=member)
+            return _Outcome(Status.PROCESSED, [*flags, "staff_reply"], ticket, message)
         if ticket.state in OPEN_STATES:
             # They hold our Message-ID, so the mail belongs here, from someone we do not know
             # (a colleague in Cc, a forward): kept on the ticket, answering nothing.
@@ -535,7 +541,7 @@ def _keep_thanks(
 
 
 def _keep_as_note(
-    ticket: Ticket, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str]
+    ticket: Ticket, mail: ParsedMail, row: RawMessage, now: datetime, flags: list[str], author: Any = None
 ) -> Message:
     return workflow.ticket_record_message(
         ticket,
@@ -543,6 +549,7 @@ def _keep_as_note(
         flags=flags,
         direction=Message.Direction.NOTE,
         now=now,
+        author=author,
         **_message_fields(mail, row),
     )
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 
+from asista.core.roles import ROLES
 from asista.customers.models import Contact, ContactEmail
 from asista.mail import threads
 from asista.mail.models import OutboundEmail, RawMessage
@@ -40,7 +43,9 @@ class Lookups:
     """The batch's view of senders and tickets; at most four queries, whatever the batch size."""
 
     def __init__(self, mails: Sequence[ParsedMail], *, now: datetime) -> None:
-        self.senders = _senders({m.from_address.strip().lower() for m in mails} - {""}, now)
+        self.addresses = {m.from_address.strip().lower() for m in mails} - {""}
+        self.senders = _senders(self.addresses, now)
+        self._staff: dict[str, Any] | None = None
         ids = {mid for m in mails for mid in reference_ids(m)}
         pairs = _ticket_ids_by_message_id(ids) if ids else {}
         numbers = {n for m in mails if (n := threads.subject_ticket_number(m.subject)) is not None}
@@ -51,6 +56,14 @@ class Lookups:
 
     def sender(self, address: str) -> Sender:
         return self.senders.get(address.strip().lower()) or Sender(None)
+
+    def staff_member(self, address: str) -> Any:
+        """The active member of the support team writing from `address`, or None. Read for the
+        whole batch at the first question only: mail from the team is rare."""
+        if self._staff is None:
+            unknown = {a for a in self.addresses if a not in self.senders}
+            self._staff = _staff_by_address(unknown) if unknown else {}
+        return self._staff.get(address.strip().lower())
 
     def ticket_by_ids(self, ids: Iterable[str]) -> Ticket | None:
         """The newest ticket holding one of these Message-IDs.
@@ -72,6 +85,17 @@ class Lookups:
                 self.by_message_id[mail.message_id] = ticket
         if acknowledged:
             self.sender(mail.from_address).recent_acks += 1
+
+
+def _staff_by_address(addresses: set[str]) -> dict[str, Any]:
+    """Active support-team members by lower-cased email address: one query."""
+    team = (
+        get_user_model()
+        .objects.annotate(lower=Lower("email"))
+        .filter(lower__in=addresses, is_active=True, groups__name__in=ROLES)
+        .distinct()
+    )
+    return {user.lower: user for user in team}
 
 
 def _senders(addresses: set[str], now: datetime) -> dict[str, Sender]:

@@ -199,12 +199,7 @@ def _by_someone_else(notice: StaffNotice) -> bool:
 
 
 def _tells(notice: StaffNotice, assignee: _Assignee | None) -> bool:
-    if assignee is None or assignee.pk != notice.ticket.assignee_id:
-        return False
-    # The assignee's own mail (a reply to one of these emails, which intake keeps on the ticket)
-    # is not news to them.
-    sender = notice.message.from_address if notice.message is not None else ""
-    return sender.lower() != assignee.email.lower()
+    return assignee is not None and assignee.pk == notice.ticket.assignee_id
 
 
 def _assignees(ticket_ids: set[int]) -> dict[int, _Assignee]:

@@ -11,6 +11,7 @@ from asista.core.models import Profile
 from asista.mail.ingest import mail_ingest_many
 from asista.mail.models import OutboundEmail, RawMessage
 from asista.tickets import workflow
+from asista.tickets.models import Message
 from tests import factories
 from tests.mail.ingest_support import DOMAIN, SUPPORT, known, raw_mail
 
@@ -267,16 +268,23 @@ def test_the_batch_reads_nothing_more_for_unassigned_tickets() -> None:
     assert staff_emails() == []
 
 
-def test_the_assignee_is_not_told_of_their_own_mail_kept_on_the_ticket(contact, dispatcher, agent) -> None:  # type: ignore[no-untyped-def]
+def test_an_agent_s_reply_to_one_of_these_emails_is_an_internal_note(contact, dispatcher, agent) -> None:  # type: ignore[no-untyped-def]
     """An agent who answers one of these emails writes to the support address; intake keeps the
-    mail on the open ticket it threads to, and it is no news to them."""
+    mail on the ticket it threads to as their internal note: the customer does not see it, and
+    it is no news to anyone."""
     ticket = factories.ticket(contact)
     workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
     (notice,) = staff_emails()
-    mail_ingest_many(
-        [raw_mail(sender=agent.email, in_reply_to=notice.message_id, subject=f"Re: {notice.subject}")],
+    [result] = mail_ingest_many(
+        [
+            raw_mail(
+                sender=agent.email.upper(), in_reply_to=notice.message_id, subject=f"Re: {notice.subject}"
+            )
+        ],
         source=RawMessage.Source.FILE,
         now=timezone.now(),
     )
-    assert ticket.messages.filter(from_address__iexact=agent.email).exists()
+    assert "staff_reply" in result.flags
+    note = ticket.messages.get(from_address__iexact=agent.email)
+    assert (note.direction, note.author) == (Message.Direction.NOTE, agent)
     assert staff_emails() == [notice]
