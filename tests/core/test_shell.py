@@ -80,3 +80,13 @@ def test_the_longest_matching_section_is_the_only_one_marked() -> None:
         '<a href="/desk/" aria-current="page">Q</a><a href="/desk/call/">P</a><a href="/reports/">R</a>'
     )
     assert "aria-current" not in mark_current(html, "/portal/")
+
+
+@pytest.mark.django_db
+def test_a_wrong_staff_login_names_what_the_page_asks_for(client) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories
+
+    factories.staff("agent", username="andrei")
+    page = client.post("/login/", {"username": "andrei", "password": "greșită"}).content.decode()
+    assert "Adresa de email sau numele de utilizator, ori parola, nu sunt corecte." in page
+    assert client.post("/login/", {"username": "andrei", "password": "pw"}).status_code == 302
