@@ -62,4 +62,13 @@ def test_search_keys_back_and_a_canned_reply(browser, live_server):  # type: ign
     page.select_option("#canned-reply", label="Repornire")
     assert page.locator("#id_reply-text").input_value() == "Bună ziua,\nReporniți aplicația, vă rog."
     desk.shot("03-canned-reply")
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page = desk.go("/desk/?view=all")
+    assert page.locator("#id_q").is_visible() and not page.locator("#id_state").is_visible()
+    desk.shot("04-phone-filters-folded")
+    page.get_by_role("button", name="Mai multe filtre").click()
+    assert page.locator("#id_state").is_visible()
+    page = desk.go("/desk/?view=all&state=new")  # a filter in use stays in sight
+    assert page.locator("#id_state").is_visible()
     desk.context.close()

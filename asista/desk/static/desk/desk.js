@@ -57,3 +57,23 @@ document.addEventListener("DOMContentLoaded", function () {
     field.hidden = false;
   });
 });
+
+// On a phone the queue's filters fold behind one button, unless one of them is in use.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form.filters[data-more]");
+  if (!form || !window.matchMedia("(max-width: 640px)").matches) return;
+  var inUse = Array.prototype.some.call(form.querySelectorAll(".field:not(.grow) select, .field:not(.grow) input"), function (field) {
+    return field.value !== "";
+  });
+  if (inUse) return;
+  form.classList.add("folded");
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary unfold";
+  button.textContent = form.dataset.more;
+  button.addEventListener("click", function () {
+    form.classList.remove("folded");
+    button.remove();
+  });
+  form.querySelector(".field.grow").after(button);
+});
