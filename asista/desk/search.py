@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import BooleanField, IntegerField, Q
 from django.db.models.expressions import RawSQL
 
+from asista.customers.models import ContactEmail
 from asista.tickets.models import Message
 
 FTS_TABLE = "desk_message_fts"
@@ -45,6 +46,7 @@ _PG_MESSAGE_TEXT = (
     '(coalesce("tickets_message"."subject", \'\') || \' \' || coalesce("tickets_message"."text", \'\'))'
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 SQLITE_SETUP = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
@@ -107,6 +109,9 @@ def matching_tickets(query: str) -> Q:
     number = _ticket_number(query)
     if number is not None:
         return Q(number=number)
+    address = _email_address(query)
+    if address is not None:
+        return Q(contact_id__in=ContactEmail.objects.filter(address__iexact=address).values("contact_id"))
     if connection.vendor == "postgresql":
         tsquery = _tsquery(terms)
         # ARRAY(...) makes the matching messages an init plan computed first through the GIN
@@ -138,8 +143,14 @@ WALK_TICKETS = 1000  # tickets tested one by one at most before listing the matc
 
 
 def has_plain_words(query: str) -> bool:
-    """Words to look for (not a ticket number)."""
-    return bool(words(query)) and _ticket_number(query) is None
+    """Words to look for (not a ticket number, not an email address)."""
+    return bool(words(query)) and _ticket_number(query) is None and _email_address(query) is None
+
+
+def _email_address(query: str) -> str | None:
+    """The address, when what was typed is one: the requester's tickets are searched for."""
+    text = query.strip()
+    return text if _EMAIL.fullmatch(text) else None
 
 
 def matches_counted(query: str) -> RawSQL:

@@ -86,3 +86,12 @@ def test_the_word_test_matches_word_starts_without_case_or_diacritics() -> None:
     assert not search.has_words("Casa", "nu se tipărește", folded)  # every word
     assert not search.has_words("Casa", "retiparesti abonul", folded)  # at the start of a word
     assert search.has_words(None, "export_bon tiparesti", folded)  # "_" separates words, as in FTS5
+
+
+def test_an_email_address_finds_its_requester_s_tickets(client, agent) -> None:  # type: ignore[no-untyped-def]
+    maria = factories.contact(emails=["maria@brasovia.example", "maria.pop@gmail.example"])
+    mine = [factories.ticket(maria, subject="Prima"), factories.ticket(maria, subject="A doua")]
+    other = factories.ticket(subject="Alt client")
+    client.force_login(agent)
+    page = client.get("/desk/?view=all&q=MARIA.POP@gmail.example").content.decode()
+    assert all(t.subject in page for t in mine) and other.subject not in page
