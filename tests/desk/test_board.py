@@ -66,6 +66,7 @@ def test_a_rejection_keeps_its_reason(client):  # type: ignore[no-untyped-def]
     assert client.post(f"/desk/triage/{raw.pk}/reject/", {"reason": "reclamă"}).status_code == 302
     raw.refresh_from_db()
     assert raw.status == RawMessage.Status.REJECTED
+    assert raw.error == "reclamă"  # the reason is kept with the stored mail
 
 
 def test_the_board_assigns_only_to_agents_chosen_on_purpose_and_stays_on_the_board(client):  # type: ignore[no-untyped-def]
