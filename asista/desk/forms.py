@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -199,6 +199,14 @@ class AssignForm(forms.Form):
         label=_("Agent"), queryset=selectors.assignable_users(), empty_label=_("— choose an agent —")
     )
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+
+def work_ended_at(day: date | None, now: datetime) -> datetime:
+    """When time typed for `day` is dated: now for today (or no day); for an earlier day the same
+    hour of that day, so the work stays in that day and its month."""
+    if day is None or day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(day, timezone.localtime(now).time()))
 
 
 class TimeForm(forms.Form):

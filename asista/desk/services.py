@@ -36,6 +36,7 @@ from asista.desk.forms import (
     RemoteSessionForm,
     TextForm,
     TimeForm,
+    work_ended_at,
 )
 from asista.desk.models import WriteInvitation
 from asista.desk.selectors import may_log_time
@@ -93,13 +94,10 @@ def _time(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str
             % {"tag": ticket.tag}
         )
     minutes = data["minutes"]
-    ended_at = now
     day = data.get("day")
-    if day is not None and day != timezone.localdate(now):
-        if day > timezone.localdate(now):
-            raise ValidationError(_("Time is logged once the work is done: the day is in the future."))
-        # Earlier work ends at the same hour of its own day, so it stays in that day and month.
-        ended_at = timezone.make_aware(datetime.combine(day, timezone.localtime(now).time()))
+    if day is not None and day > timezone.localdate(now):
+        raise ValidationError(_("Time is logged once the work is done: the day is in the future."))
+    ended_at = work_ended_at(day, now)
     time_entry_log(
         ticket=ticket,
         agent=user,

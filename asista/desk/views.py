@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 from typing import Any
 from uuid import uuid4
@@ -40,6 +39,7 @@ from asista.desk.forms import (
     TimeForm,
     WriteInvitationForm,
     local_url,
+    work_ended_at,
 )
 from asista.desk.models import CannedReply
 from asista.tickets.models import Ticket
@@ -162,11 +162,8 @@ def units_preview(request: HttpRequest, number: int) -> HttpResponse:
     minutes = int(raw) if raw.isdigit() else 0
     kind = request.GET.get("time-kind", "")
     kind = kind if kind in TimeEntry.Kind.values else TimeEntry.Kind.ASSISTANCE
-    now = timezone.now()
-    day = parse_date(request.GET.get("time-day", "") or "")
-    if day is not None and day < timezone.localdate(now):  # earlier work counts in its own month
-        now = timezone.make_aware(datetime.combine(day, timezone.localtime(now).time()))
-    preview = selectors.units_preview(found, minutes, now, kind) if minutes else None
+    when = work_ended_at(parse_date(request.GET.get("time-day", "") or ""), timezone.now())
+    preview = selectors.units_preview(found, minutes, when, kind) if minutes else None
     return render(request, "desk/_units_preview.html", {"preview": preview})
 
 

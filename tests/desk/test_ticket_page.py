@@ -213,3 +213,22 @@ def test_yesterday_s_work_is_logged_on_its_day_and_tomorrow_s_is_refused(client,
     later = {"time-minutes": "45", "time-kind": "assistance", "time-day": str(today + timedelta(days=1))}
     refused = client.post(url, later)
     assert refused.status_code == 400 and TimeEntry.objects.count() == 1
+
+
+def test_the_preview_counts_earlier_work_in_its_own_month(client, dispatcher, agent, ticket):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from asista.core.models import Profile
+
+    Profile.objects.create(user=agent, language="en")
+    client.force_login(agent)
+    url = f"/desk/t/{ticket.number}/"
+    assert client.post(url + "time/", {"time-minutes": "30", "time-kind": "assistance"}).status_code == 302
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    now = client.get(url + "units/", {"time-minutes": "10", "time-day": str(today)}).content.decode()
+    earlier = client.get(url + "units/", {"time-minutes": "10", "time-day": str(last_month)}).content.decode()
+    assert "this ticket will have 2 units this month" in now
+    assert "this ticket will have 1 units this month" in earlier
