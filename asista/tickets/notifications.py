@@ -162,7 +162,6 @@ class StaffNotice:
 
 @dataclass(frozen=True)
 class _Assignee:
-    pk: int
     email: str
     first_name: str
     language: str
@@ -174,7 +173,7 @@ def notify_assignees(notices: Sequence[StaffNotice], *, now: datetime) -> list[O
     """Queue an email to each notice's assignee, in their language, with the desk's link.
 
     Nothing for a ticket without an assignee (the dispatcher's board shows those), for the
-    assignee's own act or mail, for an inactive user or one without an address, or for one who switched
+    assignee's own act, for an inactive user or one without an address, or for one who switched
     these emails off (`Profile.notify_by_email`). One query reads the assignees, their profiles
     and the tickets' customers, one INSERT writes the emails, whatever the number of notices (mail
     intake sends a batch); none at all when no notice has an assignee to tell. Call inside the
@@ -185,9 +184,9 @@ def notify_assignees(notices: Sequence[StaffNotice], *, now: datetime) -> list[O
         return []
     assignees = _assignees({n.ticket.pk for n in wanted})
     emails = [
-        _staff_email(notice, assignees[notice.ticket.pk], now)
+        _staff_email(notice, assignee, now)
         for notice in wanted
-        if _tells(notice, assignees.get(notice.ticket.pk))
+        if (assignee := assignees.get(notice.ticket.pk)) is not None
     ]
     if OutboundEmail.objects.bulk_create(emails):
         send_after_commit()
@@ -198,10 +197,6 @@ def _by_someone_else(notice: StaffNotice) -> bool:
     return getattr(notice.actor, "pk", None) != notice.ticket.assignee_id
 
 
-def _tells(notice: StaffNotice, assignee: _Assignee | None) -> bool:
-    return assignee is not None and assignee.pk == notice.ticket.assignee_id
-
-
 def _assignees(ticket_ids: set[int]) -> dict[int, _Assignee]:
     """The tickets' assignees who want these emails, by ticket: one query."""
     rows = (
@@ -210,7 +205,6 @@ def _assignees(ticket_ids: set[int]) -> dict[int, _Assignee]:
         .filter(Q(assignee__profile__isnull=True) | Q(assignee__profile__notify_by_email=True))
         .values_list(
             "pk",
-            "assignee_id",
             "assignee__email",
             "assignee__first_name",
             "assignee__profile__language",
@@ -219,8 +213,8 @@ def _assignees(ticket_ids: set[int]) -> dict[int, _Assignee]:
         )
     )
     return {
-        pk: _Assignee(user, email, first_name, _staff_language(language), customer, contact or "")
-        for pk, user, email, first_name, language, customer, contact in rows
+        pk: _Assignee(email, first_name, _staff_language(language), customer, contact or "")
+        for pk, email, first_name, language, customer, contact in rows
     }
 
 
