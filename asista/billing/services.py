@@ -34,6 +34,7 @@ from asista.billing.models import (
     TimeEntry,
 )
 from asista.billing.selectors import (
+    Statement,
     contract_terms,
     customer_party,
     dated_vat_rates,
@@ -547,11 +548,16 @@ def invoice_issue(
     return locked
 
 
-def invoice_pdf(*, invoice: Invoice) -> bytes:
-    """The PDF of an issued invoice, with the month's statement attached (DOMAIN.md §2.7)."""
+def invoice_pdf(*, invoice: Invoice, statement: Statement | None = None) -> bytes:
+    """The PDF of an issued invoice, with the month's statement attached (DOMAIN.md §2.7).
+
+    `statement` is the invoice's month when the caller has it already (the statement's email
+    attaches every invoice of the month), so it is not drawn up again for each one.
+    """
     appendix = ""
     if invoice.kind == Invoice.Kind.INVOICE:
-        statement = statement_for(customer=invoice.customer, year=invoice.year, month=invoice.month)
+        if statement is None:
+            statement = statement_for(customer=invoice.customer, year=invoice.year, month=invoice.month)
         appendix = statement_text(statement)
     return pdf.render(document_of(invoice), appendix=appendix)
 

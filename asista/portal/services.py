@@ -17,7 +17,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from asista.billing.models import Invoice
-from asista.billing.selectors import statement_for, statement_history, statement_invoices, statement_text
+from asista.billing.selectors import (
+    Statement,
+    statement_for,
+    statement_history,
+    statement_invoices,
+    statement_text,
+)
 from asista.billing.services import invoice_pdf
 from asista.billing.wording import month_label
 from asista.core.errors import PermissionRefused, TransitionRefused
@@ -115,12 +121,13 @@ def statement_send(*, actor: Any, year: int, month: int, now: datetime | None = 
         text=text,
         html="",
         now=now or timezone.now(),
-        attachments=[_invoice_file(invoice) for invoice in invoices],
+        attachments=[_invoice_file(invoice, statement) for invoice in invoices],
     )
     return contact.email
 
 
-def _invoice_file(invoice: Invoice) -> NewAttachment:
-    """The invoice's PDF, named as the portal's download names it."""
-    data = invoice_pdf(invoice=invoice)
+def _invoice_file(invoice: Invoice, statement: Statement) -> NewAttachment:
+    """The invoice's PDF (its appendix is `statement`, the invoice's month), named as the
+    portal's download names it."""
+    data = invoice_pdf(invoice=invoice, statement=statement)
     return NewAttachment(filename=f"{invoice.full_number}.pdf", content_type="application/pdf", data=data)
