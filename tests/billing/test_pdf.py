@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-import time
 import zlib
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import time_machine
 from fontTools.ttLib import TTFont
 
 from asista.billing import pdf
@@ -54,6 +55,8 @@ def test_it_renders_a_credit_note() -> None:
 
 def test_the_same_invoice_always_renders_the_same_bytes() -> None:
     doc = make_document([Line("Asistență", Decimal(2), "C62", Decimal(25))])
-    first = pdf.render(doc, appendix="Situația lunii")
-    time.sleep(1.1)  # a clock-dated PDF would differ after a second
-    assert pdf.render(doc, appendix="Situația lunii") == first
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False):
+        first = pdf.render(doc, appendix="Situația lunii")
+    # months later: a PDF dated by the clock would differ
+    with time_machine.travel(datetime(2027, 3, 5, 17, 30, tzinfo=UTC), tick=False):
+        assert pdf.render(doc, appendix="Situația lunii") == first
