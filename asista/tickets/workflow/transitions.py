@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from asista.core.clock import now as clock_now
 from asista.core.errors import PermissionRefused, TransitionRefused
-from asista.core.roles import contact_of, is_staff_member
+from asista.core.roles import contact_of, is_dispatcher, is_staff_member
 from asista.customers.models import Contact
 from asista.sla import clocks
 from asista.tickets.attachments import NewAttachment
@@ -311,17 +311,12 @@ def ticket_request_onsite(ticket: Ticket, *, actor: Any, reason: str, now: datet
     reason = reason.strip()
     if not reason:
         raise TransitionRefused(_("An on-site visit needs its reason: what was tried and why it failed."))
-    dispatcher = actor is not None and actor.has_perm("tickets.set_priority")
-    if not dispatcher and (actor is None or ticket.assignee_id != actor.pk):
-        raise PermissionRefused(
-            _("Only the assignee of %(tag)s or a dispatcher can request an on-site visit.")
-            % {"tag": ticket.tag}
-        )
+    _require_worker(actor, ticket, _("request an on-site visit"))
     _lock(ticket)
     _check_state(ticket, "request_onsite")
     if ticket.kind == Kind.ONSITE:
         raise TransitionRefused(_("%(tag)s is already an on-site intervention.") % {"tag": ticket.tag})
-    if dispatcher:
+    if is_dispatcher(actor):
         return ticket_change_kind_priority(
             ticket, actor=actor, kind=Kind.ONSITE, onsite_reason=reason, now=now
         )
