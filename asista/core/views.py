@@ -42,7 +42,7 @@ def language(request: HttpRequest) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("home")
-    response = redirect(target or reverse("home"))
+    response = redirect(target)
     if code not in dict(settings.LANGUAGES):
         messages.error(request, _("Choose one of the languages offered."))
         return response
