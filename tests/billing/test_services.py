@@ -13,6 +13,7 @@ from lxml import etree
 from asista.billing import efactura, pdf, selectors, services
 from asista.billing.models import ExchangeRate, FrozenError, Invoice, InvoiceSeries, TimeEntry
 from asista.customers.models import Contract
+from asista.tickets import workflow
 from tests import factories
 from tests.billing.conftest import Validators
 
@@ -83,6 +84,14 @@ def test_it_refuses_an_empty_entry_of_work(agent) -> None:
     with pytest.raises(ValidationError, match="minute"):
         log(ticket, agent, "assistance", at(2026, 3, 2), 0)
     assert log(ticket, agent, "travel", at(2026, 3, 2), 0, inside_brasov=True).minutes == 0
+
+
+def test_it_refuses_time_on_a_cancelled_ticket(agent, dispatcher) -> None:  # type: ignore[no-untyped-def]
+    ticket = factories.ticket(factories.contact(expert_customer()))
+    workflow.ticket_cancel(ticket, actor=dispatcher, reason="dublură")
+    with pytest.raises(ValidationError, match="cancelled"):
+        log(ticket, agent, "assistance", at(2026, 3, 2), 30)
+    assert not TimeEntry.objects.exists()
 
 
 def test_a_remote_session_creates_its_time_entry(agent) -> None:
