@@ -175,8 +175,8 @@ def remote_session_log(
     """Record a remote-control session and the assistance time entry it creates.
 
     Refused (ValidationError) outside Mon–Fri 08:30–16:30 Europe/Bucharest, when it does not end
-    after it starts or ends in the future, or with an unknown tool; the time entry's minutes round up to whole minutes
-    and its units follow the billing rules like any assistance time.
+    after it starts or ends in the future, or with an unknown tool; the time entry's minutes
+    round up to whole minutes and its units follow the billing rules like any assistance time.
     """
     if tool not in RemoteSession.Tool.values:
         raise ValidationError(_("Unknown remote-control tool."))
