@@ -196,6 +196,14 @@ def test_a_deactivated_assignee_gets_nothing(contact, dispatcher, agent) -> None
     assert staff_emails() == []
 
 
+def test_an_assignee_without_an_address_gets_nothing(contact, dispatcher, agent) -> None:  # type: ignore[no-untyped-def]
+    ticket = assigned(contact, dispatcher, agent)
+    agent.email = ""
+    agent.save(update_fields=["email"])
+    workflow.ticket_add_customer_message(ticket, actor=contact.user, text="Și pe al doilea PC.")
+    assert staff_emails() == []
+
+
 def test_the_assignee_is_not_told_of_what_they_wrote_for_the_customer(contact, dispatcher) -> None:  # type: ignore[no-untyped-def]
     ticket = assigned(contact, dispatcher, dispatcher)  # a dispatcher may act for the customer
     workflow.ticket_add_customer_message(ticket, actor=dispatcher, contact=contact, text="Phoned: HP.")
