@@ -296,3 +296,27 @@ def test_an_agent_s_reply_to_one_of_these_emails_is_an_internal_note(contact, di
     note = ticket.messages.get(from_address__iexact=agent.email)
     assert (note.direction, note.author) == (Message.Direction.NOTE, agent)
     assert staff_emails() == [notice]
+
+
+def test_a_reply_from_someone_who_left_the_team_is_no_internal_note(contact, dispatcher, agent) -> None:  # type: ignore[no-untyped-def]
+    """Only an active member of the team writes notes by mail: a deactivated agent's mail, or
+    one from a user with no role, joins the open ticket as a stranger's (foreign_sender)."""
+    from django.contrib.auth import get_user_model
+
+    ticket = factories.ticket(contact)
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    (notice,) = staff_emails()
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+    outsider = get_user_model().objects.create_user(username="outsider", email="outsider@vendor.example")
+    results = mail_ingest_many(
+        [
+            raw_mail(sender=user.email, in_reply_to=notice.message_id, subject=f"Re: {notice.subject}")
+            for user in (agent, outsider)
+        ],
+        source=RawMessage.Source.FILE,
+        now=timezone.now(),
+    )
+    assert ["staff_reply" in r.flags for r in results] == [False, False]
+    assert ["foreign_sender" in r.flags for r in results] == [True, True]
+    assert not ticket.messages.filter(direction=Message.Direction.NOTE).exists()
