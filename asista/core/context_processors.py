@@ -63,8 +63,7 @@ class Shell:
 
     @cached_property
     def nav(self) -> list[Link]:
-        """The sections of the role's pages (the desk's and the portal's own templates may list
-        them themselves)."""
+        """The sections of the role's pages, the one list the header shows."""
         if self.role == STAFF:
             links = [Link(reverse("desk:queue"), _("Queue"))]
             if is_dispatcher(self.request.user):
@@ -85,6 +84,21 @@ class Shell:
                 Link(reverse("reports:mine"), _("Our figures")),
             ]
         return []
+
+    @cached_property
+    def current(self) -> str:
+        """The address of the section the page belongs to, marked in the navigation; none on an
+        address that resolved to no page (a 404)."""
+        if getattr(self.request, "resolver_match", None) is None:
+            return ""
+        return current_section([link.url for link in self.nav], self.request.path_info)
+
+
+def current_section(urls: list[str], path: str) -> str:
+    """Of the sections' addresses, the one that covers `path` most closely (a whole-segment
+    prefix: /desk/ for a ticket page, /desk/call/ for its sub-pages), or "" when none does."""
+    covering = [url for url in urls if path == url or path.startswith(url.rstrip("/") + "/")]
+    return max(covering, key=len, default="")
 
 
 def shell(request: HttpRequest) -> dict[str, Shell]:

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from asista.core.context_processors import current_section
 from asista.core.models import Profile
-from asista.core.templatetags.shell import mark_current
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -72,14 +72,10 @@ def test_the_current_page_is_styled_apart_from_the_others() -> None:
 
 
 def test_the_longest_matching_section_is_the_only_one_marked() -> None:
-    html = '<a href="/desk/" aria-current="page">Q</a><a href="/desk/call/">P</a><a href="/reports/">R</a>'
-    assert mark_current(html, "/desk/call/write/") == (
-        '<a href="/desk/">Q</a><a href="/desk/call/" aria-current="page">P</a><a href="/reports/">R</a>'
-    )
-    assert mark_current(html, "/desk/callers/") == (
-        '<a href="/desk/" aria-current="page">Q</a><a href="/desk/call/">P</a><a href="/reports/">R</a>'
-    )
-    assert "aria-current" not in mark_current(html, "/portal/")
+    sections = ["/desk/", "/desk/call/", "/reports/"]
+    assert current_section(sections, "/desk/call/write/") == "/desk/call/"
+    assert current_section(sections, "/desk/callers/") == "/desk/"
+    assert current_section(sections, "/portal/") == ""
 
 
 @pytest.mark.django_db
@@ -90,3 +86,10 @@ def test_a_wrong_staff_login_names_what_the_page_asks_for(client) -> None:  # ty
     page = client.post("/login/", {"username": "andrei", "password": "greșită"}).content.decode()
     assert "Adresa de email sau numele de utilizator, ori parola, nu sunt corecte." in page
     assert client.post("/login/", {"username": "andrei", "password": "pw"}).status_code == 302
+
+
+def test_an_address_that_is_no_page_marks_no_section(client, dispatcher) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(dispatcher)
+    response = client.get("/desk/nowhere/")
+    assert response.status_code == 404 and '<a href="/desk/">' in response.content.decode()
+    assert _current(response.content.decode()) == []
