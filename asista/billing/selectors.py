@@ -138,7 +138,8 @@ class Statement:
         return sum(t.overage for t in self.tickets)
 
 
-def _month_window(year: int, month: int) -> tuple[datetime, datetime]:
+def month_window(year: int, month: int) -> tuple[datetime, datetime]:
+    """The instants a calendar month starts and ends, in the desk's time zone (Europe/Bucharest)."""
     first, last = drafting.month_bounds(year, month)
     zone = timezone.get_default_timezone()
     start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
@@ -146,7 +147,7 @@ def _month_window(year: int, month: int) -> tuple[datetime, datetime]:
 
 
 def _month_entries(customer: Customer, year: int, month: int) -> list[TimeEntry]:
-    start, end = _month_window(year, month)
+    start, end = month_window(year, month)
     return list(
         TimeEntry.objects.filter(customer=customer, started_at__gte=start, started_at__lt=end)
         .select_related("ticket", "agent")
@@ -261,7 +262,7 @@ class WrittenHistory:
 def statement_history(*, customer: Customer, year: int, month: int) -> tuple[WrittenHistory, ...]:
     """The whole written dialogue of each request of the month: those with time logged in it or
     with a message written in it (DOMAIN.md §2.7), oldest request first."""
-    start, end = _month_window(year, month)
+    start, end = month_window(year, month)
     public = Message.objects.exclude(direction=Message.Direction.NOTE)
     written = public.filter(ticket=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
     worked = TimeEntry.objects.filter(ticket=OuterRef("pk"), started_at__gte=start, started_at__lt=end)

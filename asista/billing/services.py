@@ -39,6 +39,7 @@ from asista.billing.selectors import (
     customer_party,
     dated_vat_rates,
     entry_values,
+    month_window,
     rate_for,
     statement_for,
     statement_text,
@@ -46,6 +47,7 @@ from asista.billing.selectors import (
 from asista.billing.vat import VatCategory, percent_for
 from asista.core.clock import now as clock_now
 from asista.core.counters import next_value
+from asista.core.roles import is_dispatcher
 from asista.customers.models import Contract
 from asista.tickets.models import State
 
@@ -85,6 +87,18 @@ def _check_travel(kind: str, km: Decimal | None, inside_brasov: bool) -> None:
         raise ValidationError(_("Travel outside Brașov needs the km; or tick 'inside Brașov'."))
 
 
+def time_entry_refusal(ticket: Any, agent: Any) -> str:
+    """Why `agent` cannot log time on `ticket`, or "": never on a cancelled ticket; on a closed
+    one only its assignee or a dispatcher (late entries of work done)."""
+    if ticket.state == State.CANCELLED:
+        return _("%(tag)s is cancelled: no time can be logged on it.") % {"tag": ticket.tag}
+    if ticket.state == State.CLOSED and ticket.assignee_id != agent.pk and not is_dispatcher(agent):
+        return _("%(tag)s is closed: only its assignee or a dispatcher can still log time on it.") % {
+            "tag": ticket.tag
+        }
+    return ""
+
+
 def time_entry_log(
     *,
     ticket: Any,
@@ -101,8 +115,9 @@ def time_entry_log(
     """Log time on a ticket, by start/end or by duration; travel needs km or inside Brașov."""
     if kind not in TimeEntry.Kind.values:
         raise ValidationError(_("Unknown kind of time entry."))
-    if ticket.state == State.CANCELLED:
-        raise ValidationError(_("%(tag)s is cancelled: no time can be logged on it.") % {"tag": ticket.tag})
+    refusal = time_entry_refusal(ticket, agent)
+    if refusal:
+        raise ValidationError(refusal)
     _check_travel(kind, km, inside_brasov)
     duration = _minutes(started_at, ended_at, minutes)
     _check_minutes(kind, duration)
@@ -233,14 +248,6 @@ def fx_import(*, content: bytes, source: str) -> int:
 # --- drafts ---------------------------------------------------------------------------------
 
 
-def _month_window(year: int, month: int) -> tuple[datetime, datetime]:
-    first, last = drafting.month_bounds(year, month)
-    zone = timezone.get_default_timezone()
-    start = datetime.combine(first, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    return start, end
-
-
 def _draft_invoice(customer_id: int, draft: drafting.MonthDraft) -> tuple[Invoice, list[InvoiceLine]]:
     first, last = drafting.month_bounds(draft.year, draft.month)
     invoice = Invoice(
@@ -307,10 +314,10 @@ def _month_drafts(
     after that is billed by the next run as late work."""
     issued = _issued_months(customer_ids, year, month)
     by_customer = _contracts_by_customer(year, month, customer_ids)
-    start, end = _month_window(year, month)
+    start, end = month_window(year, month)
     entries = entry_values(customer_ids=customer_ids, start=start, end=end)
     back_year, back_month0 = divmod(year * 12 + month - 1 - LATE_LOOKBACK_MONTHS, 12)
-    lookback = _month_window(back_year, back_month0 + 1)[0]
+    lookback = month_window(back_year, back_month0 + 1)[0]
     earlier = entry_values(customer_ids=customer_ids, start=lookback, end=start, unbilled_only=True)
     drafts = {}
     for customer_id, items in by_customer.items():
@@ -373,7 +380,7 @@ def _link_entries(
     M's own entries in one UPDATE (the month's entries on no invoice, matched to their customer's
     draft; customers without a draft keep NULL); the few late entries by id.
     """
-    start, end = _month_window(year, month)
+    start, end = month_window(year, month)
     draft = Invoice.objects.filter(
         customer_id=OuterRef("customer_id"),
         year=year,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from asista.billing.models import TimeEntry
 from asista.billing.pricing import HourlyCharge, hourly_charge
+from asista.billing.selectors import month_window
+from asista.billing.services import time_entry_refusal
 from asista.billing.units import units_for
 from asista.core.roles import ADMINISTRATOR, AGENT, DISPATCHER, is_dispatcher
 from asista.customers.models import Contact, ContactEmail, Contract, Customer, Plan
@@ -320,19 +322,14 @@ class CustomerCard:
     open_tickets: Sequence[Ticket]
 
 
-def month_start(now: datetime) -> datetime:
-    local = timezone.localtime(now)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
 def _unit_work_this_month(now: datetime) -> Q:
     """Assistance and change work done this calendar month (Bucharest), as the statement counts
     it: work dated later in the month is not this month's yet."""
-    start = month_start(now)
-    following = (start + timedelta(days=32)).replace(day=1)
+    local = timezone.localtime(now)
+    start, end = month_window(local.year, local.month)
     return Q(
         started_at__gte=start,
-        started_at__lt=following,
+        started_at__lt=end,
         kind__in=(TimeEntry.Kind.ASSISTANCE, TimeEntry.Kind.CHANGE),
     )
 
@@ -430,7 +427,7 @@ def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
     worker = ticket.assignee_id == user.pk or dispatcher
     state = ticket.state
     actions = {"note"}
-    if may_log_time(ticket, user):
+    if not time_entry_refusal(ticket, user):
         actions.add("time")
     if dispatcher and state in ALLOWED["assign"]:
         actions.add("assign")
@@ -450,14 +447,6 @@ def allowed_actions(ticket: Ticket, user: Any) -> set[str]:
 
 
 _WORKFLOW_NAME = {"start": "start", "ask": "ask_customer", "resolve": "resolve"}
-
-
-def may_log_time(ticket: Ticket, user: Any) -> bool:
-    """Anyone of the team helping on an open ticket logs their time; once it is closed, only its
-    assignee or a dispatcher (late entries of work done); never on a cancelled one."""
-    if ticket.state == State.CANCELLED:
-        return False
-    return ticket.state != State.CLOSED or ticket.assignee_id == user.pk or is_dispatcher(user)
 
 
 def attachment_for(user: Any, pk: int, *, staff: bool) -> Attachment | None:

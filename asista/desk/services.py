@@ -39,10 +39,9 @@ from asista.desk.forms import (
     work_ended_at,
 )
 from asista.desk.models import WriteInvitation
-from asista.desk.selectors import may_log_time
 from asista.mail.outbox import enqueue
 from asista.tickets import notifications, workflow
-from asista.tickets.models import Channel, Kind, State, Ticket
+from asista.tickets.models import Channel, Kind, Ticket
 
 
 @dataclass(frozen=True)
@@ -88,11 +87,6 @@ def _assign(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> s
 
 
 def _time(ticket: Ticket, user: Any, data: dict[str, Any], now: datetime) -> str:
-    if ticket.state == State.CLOSED and not may_log_time(ticket, user):
-        raise PermissionRefused(
-            _("%(tag)s is closed: only its assignee or a dispatcher can still log time on it.")
-            % {"tag": ticket.tag}
-        )
     minutes = data["minutes"]
     day = data.get("day")
     if day is not None and day > timezone.localdate(now):
