@@ -94,6 +94,18 @@ def test_it_refuses_time_on_a_cancelled_ticket(agent, dispatcher) -> None:  # ty
     assert not TimeEntry.objects.exists()
 
 
+def test_on_a_closed_ticket_only_its_assignee_or_a_dispatcher_logs_time(agent, dispatcher) -> None:  # type: ignore[no-untyped-def]
+    ticket = factories.ticket(factories.contact(expert_customer()))
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=agent)
+    workflow.ticket_start(ticket, actor=agent)
+    workflow.ticket_resolve(ticket, actor=agent, solution="Gata.")
+    workflow.ticket_accept(ticket, actor=dispatcher)
+    with pytest.raises(ValidationError, match="closed"):
+        log(ticket, factories.staff("agent"), "assistance", at(2026, 3, 2), 30)
+    assert log(ticket, agent, "assistance", at(2026, 3, 2), 30).minutes == 30
+    assert log(ticket, dispatcher, "assistance", at(2026, 3, 3), 15).minutes == 15
+
+
 def test_a_remote_session_creates_its_time_entry(agent) -> None:
     ticket = factories.ticket(factories.contact(expert_customer()))
     session = services.remote_session_log(
