@@ -25,21 +25,31 @@ def make_message_id(*, ticket_number: int | None = None) -> str:
 def enqueue(**fields: Any) -> OutboundEmail:
     """Add one email to the outbox (the fields of `outbox_row`, files in `attachments=`). Call
     inside the transaction of the change it reports."""
-    email = outbox_row(**fields)
-    if email.pending_attachments:
-        # The email and its files become visible together, or a sender could find it without them.
-        with transaction.atomic():
-            email.save(force_insert=True)
-            outbox_attachments_save([email])
-    else:
-        email.save(force_insert=True)
-    send_after_commit()
+    (email,) = outbox_save([outbox_row(**fields)])
     return email
 
 
+def outbox_save(emails: Sequence[OutboundEmail]) -> list[OutboundEmail]:
+    """Write emails built by `outbox_row`, one INSERT for all (and one for all their files), and
+    let them leave when the transaction commits. No query for none. Call inside the transaction
+    of the change they report."""
+    if not emails:
+        return []
+    if any(email.pending_attachments for email in emails):
+        # The emails and their files become visible together, or a sender could find one without them.
+        with transaction.atomic():
+            saved = OutboundEmail.objects.bulk_create(emails)
+            outbox_attachments_save(saved)
+    else:
+        saved = OutboundEmail.objects.bulk_create(emails)
+    send_after_commit()
+    return saved
+
+
 def outbox_attachments_save(emails: Sequence[OutboundEmail]) -> list[OutboundAttachment]:
-    """Write the files of emails built by `outbox_row` and just saved (for callers that
-    `bulk_create` them): each file once per content, then one INSERT for all their rows.
+    """Write the files of emails built by `outbox_row` and just saved (`outbox_save` calls it;
+    so must a caller that `bulk_create`s them itself): each file once per content, then one
+    INSERT for all their rows.
 
     No query when none of them has files. Call in the transaction that saved the emails.
     """
@@ -78,9 +88,9 @@ def outbox_row(
 ) -> OutboundEmail:
     """An outbox email not saved yet, for callers that write many at once (`enqueue` saves one).
 
-    Its `attachments` wait on the row until `outbox_attachments_save` writes them; a caller that
-    bulk-creates rows with files must call it, or the sender fails those rows for good rather
-    than send them without their files.
+    Its `attachments` wait on the row until `outbox_save` writes them with it; a caller that
+    bulk-creates rows with files itself must call `outbox_attachments_save`, or the sender fails
+    those rows for good rather than send them without their files.
     """
     email = OutboundEmail(
         ticket_id=ticket_id,

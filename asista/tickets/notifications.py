@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from asista.mail.models import OutboundEmail
-from asista.mail.outbox import make_message_id, outbox_row, send_after_commit
+from asista.mail.outbox import make_message_id, outbox_row, outbox_save
 from asista.tickets.models import Message, Ticket
 
 MAX_REFERENCES = 20
@@ -79,8 +79,7 @@ def notify_customer(ticket: Ticket, name: str, **options: Any) -> OutboundEmail 
     Call inside the workflow's transaction; it leaves when the transaction commits."""
     email = customer_email(ticket, name, **options)
     if email is not None:
-        email.save(force_insert=True)
-        send_after_commit()
+        outbox_save([email])
     return email
 
 
@@ -188,9 +187,7 @@ def notify_assignees(notices: Sequence[StaffNotice], *, now: datetime) -> list[O
         for notice in wanted
         if (assignee := assignees.get(notice.ticket.pk)) is not None
     ]
-    if OutboundEmail.objects.bulk_create(emails):
-        send_after_commit()
-    return emails
+    return outbox_save(emails)
 
 
 def _by_someone_else(notice: StaffNotice) -> bool:

@@ -20,8 +20,7 @@ from asista.core.errors import PermissionRefused, TransitionRefused
 from asista.core.roles import contact_of
 from asista.customers.models import Contact, Contract, Customer
 from asista.customers.selectors import active_contracts
-from asista.mail.models import OutboundEmail
-from asista.mail.outbox import make_message_id, send_after_commit
+from asista.mail.outbox import make_message_id, outbox_save
 from asista.sla import clocks
 from asista.sla.models import Clock
 from asista.tickets.attachments import NewAttachment, attachments_store_many
@@ -172,8 +171,7 @@ def tickets_open(
         for draft, ticket, message in zip(drafts, tickets, messages, strict=True)
         if draft.acknowledge
     ]
-    if OutboundEmail.objects.bulk_create([email for email in acknowledgements if email is not None]):
-        send_after_commit()
+    outbox_save([email for email in acknowledgements if email is not None])
     return tickets
 
 
