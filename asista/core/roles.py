@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.db.models import QuerySet
 
 ADMINISTRATOR = "administrator"
 DISPATCHER = "dispatcher"
 AGENT = "agent"
 ROLES = (ADMINISTRATOR, DISPATCHER, AGENT)
+# Who works tickets: administrators configure, and take tickets only when also one of these.
+TICKET_TAKERS = (DISPATCHER, AGENT)
 
 _AGENT = [
     "tickets.view_ticket",
@@ -86,6 +89,22 @@ def roles_of(user: Any) -> set[str]:
 def is_staff_member(user: Any) -> bool:
     """Vendor staff: an administrator, a dispatcher or an agent."""
     return bool(roles_of(user))
+
+
+def can_take_tickets(user: Any) -> bool:
+    return bool(roles_of(user) & set(TICKET_TAKERS))
+
+
+def staff_members(roles: tuple[str, ...] = ROLES) -> QuerySet[Any]:
+    """Active users in the role groups `roles` (the whole support team by default), by name."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def is_dispatcher(user: Any) -> bool:

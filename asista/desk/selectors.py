@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
@@ -23,7 +22,7 @@ from asista.billing.pricing import HourlyCharge, hourly_charge
 from asista.billing.selectors import month_window
 from asista.billing.services import time_entry_refusal
 from asista.billing.units import units_for
-from asista.core.roles import ADMINISTRATOR, AGENT, DISPATCHER, is_dispatcher
+from asista.core.roles import TICKET_TAKERS, is_dispatcher, staff_members
 from asista.customers.models import Contact, ContactEmail, Contract, Customer, Plan
 from asista.customers.selectors import active_contract
 from asista.desk import search
@@ -237,19 +236,13 @@ def _searched(tickets: TicketQuerySet, query: str, limit: int) -> Any:
 
 
 def staff_users() -> QuerySet[Any]:
-    """Active members of the support team, for the agent filter and the assign form."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=(AGENT, DISPATCHER, ADMINISTRATOR))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """Active members of the support team, for the agent filter."""
+    return staff_members()
 
 
 def assignable_users() -> QuerySet[Any]:
-    """Who can take a ticket: agents and dispatchers (administrators configure, they do not work
-    tickets unless they are also one of these)."""
-    return staff_users().filter(groups__name__in=(AGENT, DISPATCHER))
+    """Who can take a ticket (`core.roles.TICKET_TAKERS`), for the assign forms."""
+    return staff_members(TICKET_TAKERS)
 
 
 def plans() -> QuerySet[Plan]:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 
-from asista.core.roles import ROLES
+from asista.core.roles import staff_members
 from asista.customers.models import Contact, ContactEmail
 from asista.mail import threads
 from asista.mail.models import OutboundEmail, RawMessage
@@ -89,12 +88,7 @@ class Lookups:
 
 def _staff_by_address(addresses: set[str]) -> dict[str, Any]:
     """Active support-team members by lower-cased email address: one query."""
-    team = (
-        get_user_model()
-        .objects.annotate(lower=Lower("email"))
-        .filter(lower__in=addresses, is_active=True, groups__name__in=ROLES)
-        .distinct()
-    )
+    team = staff_members().annotate(lower=Lower("email")).filter(lower__in=addresses)
     return {user.lower: user for user in team}
 
 

@@ -172,3 +172,11 @@ def test_roles_are_groups_with_permissions(agent, dispatcher, administrator) -> 
     assert dispatcher.has_perm("tickets.assign_ticket") and dispatcher.has_perm("tickets.set_priority")
     assert not dispatcher.has_perm("customers.change_plan")
     assert administrator.has_perm("customers.change_plan") and administrator.has_perm("sla.change_calendar")
+
+
+def test_an_administrator_who_is_not_an_agent_takes_no_ticket(dispatcher) -> None:  # type: ignore[no-untyped-def]
+    ticket = factories.ticket()
+    admin = factories.staff("administrator")
+    with pytest.raises(TransitionRefused, match="do not take tickets"):
+        workflow.ticket_assign(ticket, actor=dispatcher, assignee=admin)
+    workflow.ticket_assign(ticket, actor=dispatcher, assignee=dispatcher)  # a dispatcher may take one

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from asista.core.clock import now as clock_now
 from asista.core.errors import PermissionRefused, TransitionRefused
-from asista.core.roles import contact_of, is_dispatcher, is_staff_member
+from asista.core.roles import can_take_tickets, contact_of, is_dispatcher, is_staff_member
 from asista.customers.models import Contact
 from asista.sla import clocks
 from asista.tickets.attachments import NewAttachment
@@ -55,6 +55,11 @@ def ticket_assign(ticket: Ticket, *, actor: Any, assignee: Any, now: datetime | 
     if not is_staff_member(assignee) or not assignee.is_active:
         raise TransitionRefused(
             _("%(name)s is not an active member of the support team.") % {"name": assignee}
+        )
+    if not can_take_tickets(assignee):
+        raise TransitionRefused(
+            _("%(name)s is an administrator, not an agent or a dispatcher: they do not take tickets.")
+            % {"name": assignee}
         )
     previous = ticket.assignee_id
     from_state = ticket.state
